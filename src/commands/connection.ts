@@ -1,0 +1,42 @@
+/**
+ * Connection commands: PING, ECHO, QUIT, SELECT.
+ * (AUTH, HELLO, RESET, CLIENT live here too as they are added.)
+ */
+import { R_PONG } from "../protocol/resp/writer.ts";
+import { E, fail } from "../protocol/errors.ts";
+import { intArg } from "./args.ts";
+import type { CommandContext } from "./context.ts";
+import type { CommandFamily } from "./spec.ts";
+
+function pingCommand(c: CommandContext): void {
+  if (c.argv.length > 2) fail(E.wrongArgs("ping"));
+  if (c.argv.length === 2) c.out.bulk(c.argv[1]!);
+  else c.out.raw(R_PONG);
+}
+
+function echoCommand(c: CommandContext): void {
+  c.out.bulk(c.argv[1]!);
+}
+
+function quitCommand(c: CommandContext): void {
+  c.out.ok();
+  c.closeAfterReply();
+}
+
+function selectCommand(c: CommandContext): void {
+  const id = intArg(c.argv[1]!, "ERR value is not an integer or out of range");
+  const db = c.ks.dbs[id];
+  if (id < 0 || db === undefined) fail(E.INVALID_DB);
+  c.db = db;
+  c.out.ok();
+}
+
+export const connectionFamily: CommandFamily = {
+  group: "connection",
+  commands: [
+    ["ping",   -1, "fast",                                        [0, 0, 0], pingCommand],
+    ["echo",    2, "fast",                                        [0, 0, 0], echoCommand],
+    ["quit",   -1, "noscript loading stale fast no_auth allow_busy", [0, 0, 0], quitCommand],
+    ["select",  2, "loading stale fast",                          [0, 0, 0], selectCommand],
+  ],
+};

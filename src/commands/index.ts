@@ -1,0 +1,9 @@
+/**
+ * The explicit list of command families. Adding a family: write `src/commands/<group>.ts` with
+ * its table at the bottom, then list it here.
+ */
+import { connectionFamily } from "./connection.ts";
+import type { CommandFamily } from "./spec.ts";
+import { stringFamily } from "./string.ts";
+
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily];

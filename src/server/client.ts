@@ -1,0 +1,166 @@
+/**
+ * Per-connection state (Redis's `client`). A Client is also the context every command handler
+ * receives: `c.argv`, `c.db`, `c.out`, `c.server`, like Redis's `client *c`.
+ *
+ * Output: replies to the client whose input is being processed go to the server's shared writer
+ * and are written once per input event. Bytes for any other client (pub/sub messages, unblocked
+ * replies) go through `send`, which writes to the socket or queues behind earlier output.
+ * Queued output is finished in `drain`; a client past its output limit is closed.
+ */
+import type { Socket } from "bun";
+import type { CommandSpec } from "../commands/spec.ts";
+import { RespReader } from "../protocol/resp/reader.ts";
+import type { ReplyWriter } from "../protocol/resp/writer.ts";
+import type { Database, Keyspace } from "../store/database.ts";
+import type { Server } from "./server.ts";
+
+// Client flag bits (Redis's CLIENT_* spirit).
+export const CF_CLOSE_AFTER_REPLY = 1 << 0;
+export const CF_CLOSE_ASAP = 1 << 1;
+export const CF_MULTI = 1 << 2;
+export const CF_DIRTY_EXEC = 1 << 3;
+export const CF_DIRTY_CAS = 1 << 4;
+export const CF_PUBSUB = 1 << 5;
+export const CF_BLOCKED = 1 << 6;
+export const CF_MONITOR = 1 << 7;
+export const CF_REPLICA = 1 << 8;
+export const CF_PRIMARY = 1 << 9;
+export const CF_SCRIPT = 1 << 10;
+export const CF_NO_EVICT = 1 << 11;
+export const CF_FAKE = 1 << 12;
+export const CF_UNIX = 1 << 13;
+export const CF_REPLY_OFF = 1 << 14;
+export const CF_REPLY_SKIP_NEXT = 1 << 15;
+export const CF_REPLY_SKIP = 1 << 16;
+export const CF_TRACKING = 1 << 17;
+export const CF_READONLY_CLIENT = 1 << 18;
+export const CF_NO_TOUCH = 1 << 19;
+
+export type ClientSocket = Socket<Client>;
+
+export class Client {
+  readonly id: number;
+  /** Null for fake clients (Lua, AOF loading). */
+  socket: ClientSocket | null;
+  readonly reader: RespReader;
+  /** Where replies are written while this client's command runs. */
+  out: ReplyWriter;
+  flags = 0;
+  db: Database;
+  resp = 2;
+  name: Uint8Array | null = null;
+  libName = "";
+  libVer = "";
+  authenticated: boolean;
+  user = "default";
+  /** Arguments of the command being run. */
+  argv: Uint8Array[] = [];
+  /** Spec of the command being run (the subcommand for containers). */
+  cmd: CommandSpec | null = null;
+  lastCmd: CommandSpec | null = null;
+  /** What to propagate instead of argv for this command (deterministic rewrite), if set. */
+  propArgv: Uint8Array[] | null = null;
+  readonly createdAt: number;
+  lastInteraction: number;
+  addr = "";
+  laddr = "";
+  fd = -1;
+
+  // Output queued behind a partial socket write.
+  private queue: Uint8Array[] = [];
+  queuedBytes = 0;
+  /** When the output first passed the soft limit (for Redis's soft-limit seconds). */
+  softLimitSince = 0;
+
+  constructor(
+    public readonly server: Server,
+    socket: ClientSocket | null,
+    out: ReplyWriter,
+  ) {
+    this.id = server.nextClientId++;
+    this.socket = socket;
+    this.out = out;
+    this.db = server.ks.dbs[0]!;
+    this.authenticated = !server.requiresAuth();
+    this.reader = new RespReader(server.readerLimits);
+    this.reader.unauthenticated = !this.authenticated;
+    this.createdAt = this.lastInteraction = Date.now();
+  }
+
+  get ks(): Keyspace {
+    return this.server.ks;
+  }
+
+  /** Output bytes waiting for the socket (Redis's omem). */
+  get pendingOutput(): number {
+    return this.queuedBytes;
+  }
+
+  /**
+   * Send bytes to this client outside its own command processing (or inside it: then they join
+   * the shared writer so ordering with the current replies holds). Bytes are copied if queued.
+   */
+  send(b: Uint8Array): void {
+    if (this.server.current === this) {
+      this.out.raw(b);
+      return;
+    }
+    this.write(b);
+  }
+
+  /** Write to the socket now, or queue behind earlier output. */
+  write(b: Uint8Array): void {
+    const sock = this.socket;
+    if (sock === null || b.length === 0 || this.flags & CF_CLOSE_ASAP) return;
+    if (this.queuedBytes === 0) {
+      const n = sock.write(b);
+      if (n >= b.length) return;
+      b = b.subarray(n < 0 ? 0 : n);
+    }
+    this.queue.push(b.slice());
+    this.queuedBytes += b.length;
+    this.server.checkOutputLimit(this);
+  }
+
+  /** Continue writing queued output (socket drain). */
+  drain(): void {
+    const sock = this.socket;
+    if (sock === null) return;
+    while (this.queue.length > 0) {
+      const b = this.queue[0]!;
+      const n = sock.write(b);
+      if (n >= b.length) {
+        this.queue.shift();
+        this.queuedBytes -= b.length;
+        continue;
+      }
+      if (n > 0) {
+        this.queue[0] = b.subarray(n);
+        this.queuedBytes -= n;
+      }
+      return;
+    }
+    this.softLimitSince = 0;
+    if (this.flags & CF_CLOSE_AFTER_REPLY) this.close();
+  }
+
+  /** Close after pending output is written. */
+  closeAfterReply(): void {
+    this.flags |= CF_CLOSE_AFTER_REPLY;
+  }
+
+  /** Close now, dropping pending output. */
+  close(): void {
+    const sock = this.socket;
+    if (sock === null) return;
+    this.flags |= CF_CLOSE_ASAP;
+    this.queue = [];
+    this.queuedBytes = 0;
+    sock.end();
+  }
+
+  /** Current command name for logs and errors ("get", "config|get"). */
+  get cmdName(): string {
+    return this.cmd === null ? "" : this.cmd.name;
+  }
+}
