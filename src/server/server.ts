@@ -46,6 +46,7 @@ export interface CommandStats {
 
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
+export type KeyHook = (db: Database, key: Uint8Array) => void;
 
 export class Server {
   readonly config = new Config();
@@ -79,6 +80,10 @@ export class Server {
   readonly propagators: Propagator[] = [];
   /** Called when a client disconnects (pub/sub, blocking, WATCH clean-up). */
   readonly onClientClose: ClientHook[] = [];
+  /** Keyspace change listeners (WATCH, client tracking): Redis's signalModifiedKey. */
+  readonly onKeyModified: KeyHook[] = [];
+  /** Key creation listeners (blocked clients: Redis's signalKeyAsReady from dbAdd). */
+  readonly onKeyCreated: KeyHook[] = [];
   /** Called after every top-level command (blocked-client wake-ups and the like). */
   readonly afterCommand: ClientHook[] = [];
   private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
@@ -100,7 +105,14 @@ export class Server {
     this.ks.now = this.startTime;
     this.ks.hooks = {
       keyExpired: (db, key) => this.keyExpired(db, key),
-      keyModified: () => {},
+      keyModified: (db, key) => {
+        const hs = this.onKeyModified;
+        for (let i = 0; i < hs.length; i++) hs[i]!(db, key);
+      },
+      keyCreated: (db, key) => {
+        const hs = this.onKeyCreated;
+        for (let i = 0; i < hs.length; i++) hs[i]!(db, key);
+      },
     };
     const n = this.registry.specs.length;
     this.cmdStats = { calls: new Float64Array(n), usec: new Float64Array(n), rejected: new Float64Array(n), failed: new Float64Array(n) };

@@ -21,13 +21,15 @@ export interface StoreHooks {
   keyExpired(db: Database, key: Uint8Array): void;
   /** A key's value changed or was deleted (Redis's signalModifiedKey). */
   keyModified(db: Database, key: Uint8Array): void;
+  /** A key was created (Redis's dbAdd → signalKeyAsReady, for blocked clients). */
+  keyCreated(db: Database, key: Uint8Array): void;
 }
 
 /** Returned by typed lookups when the key holds another type. */
 export const WRONGTYPE: unique symbol = Symbol("WRONGTYPE");
 export type WrongType = typeof WRONGTYPE;
 
-const NOOP_HOOKS: StoreHooks = { keyExpired() {}, keyModified() {} };
+const NOOP_HOOKS: StoreHooks = { keyExpired() {}, keyModified() {}, keyCreated() {} };
 
 export class Keyspace {
   readonly dbs: Database[];
@@ -155,6 +157,7 @@ export class Database {
     const e = new KeyEntry(k, hashBytes(k), type, value, enc);
     e.lru = this.ks.lruClock;
     this.dict.insert(e);
+    this.ks.hooks.keyCreated(this, k);
     this.ks.hooks.keyModified(this, k);
     return e;
   }

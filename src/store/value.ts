@@ -38,6 +38,8 @@ export interface Collection {
   readonly size: number;
   /** Redis's encoding name, as OBJECT ENCODING prints it. */
   encoding(): string;
+  /** Deep copy (COPY, MOVE across snapshots, DEBUG RELOAD). */
+  clone(): Collection;
 }
 
 export type Value = Uint8Array | Collection;

@@ -9,7 +9,7 @@ import { concat, decode, encodeCommand, frameEnd, latin1Decode, latin1Encode, ty
 type Arg = string | Uint8Array | number;
 
 export class TestClient {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private waiters: (() => void)[] = [];
   private sock!: Socket<undefined>;
   closed = false;
