@@ -1,0 +1,297 @@
+/**
+ * Redis's packed binary encodings as they appear inside RDB files and DUMP payloads:
+ * listpack (read and write), ziplist and intset (read; Redis 7.0 still loads them from older
+ * files). These are file formats only: the in-memory structures live in datastructures/.
+ *
+ * Decoded elements are `Uint8Array` (strings) or `number`/`bigint` (integers; bigint only past
+ * 2^53). `elementBytes` turns either into the string bytes Redis would reply with.
+ */
+
+export type PackedElement = Uint8Array | number | bigint;
+
+export class PackedFormatError extends Error {}
+
+const enc = new TextEncoder();
+
+export function elementBytes(e: PackedElement): Uint8Array {
+  return e instanceof Uint8Array ? e : enc.encode(e.toString());
+}
+
+function u16(b: Uint8Array, o: number): number {
+  return b[o]! | (b[o + 1]! << 8);
+}
+function u32(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+function int64(b: Uint8Array, o: number): number | bigint {
+  const v = new DataView(b.buffer, b.byteOffset + o, 8).getBigInt64(0, true);
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+function need(b: Uint8Array, end: number): void {
+  if (end > b.length) throw new PackedFormatError("packed value truncated");
+}
+
+// -------------------------------------------------------------------------------------------------
+// Listpack
+
+/** Decode a listpack blob into its elements. */
+export function decodeListpack(b: Uint8Array): PackedElement[] {
+  if (b.length < 7) throw new PackedFormatError("listpack too short");
+  const total = u32(b, 0);
+  if (total !== b.length) throw new PackedFormatError("listpack size mismatch");
+  const out: PackedElement[] = [];
+  let p = 6;
+  for (;;) {
+    need(b, p + 1);
+    const c = b[p]!;
+    if (c === 0xff) break;
+    let len: number; // encoding + data length
+    if ((c & 0x80) === 0) {
+      out.push(c & 0x7f);
+      len = 1;
+    } else if ((c & 0xc0) === 0x80) {
+      const n = c & 0x3f;
+      need(b, p + 1 + n);
+      out.push(b.slice(p + 1, p + 1 + n));
+      len = 1 + n;
+    } else if ((c & 0xe0) === 0xc0) {
+      need(b, p + 2);
+      let v = ((c & 0x1f) << 8) | b[p + 1]!;
+      if (v >= 1 << 12) v -= 1 << 13;
+      out.push(v);
+      len = 2;
+    } else if ((c & 0xf0) === 0xe0) {
+      need(b, p + 2);
+      const n = ((c & 0x0f) << 8) | b[p + 1]!;
+      need(b, p + 2 + n);
+      out.push(b.slice(p + 2, p + 2 + n));
+      len = 2 + n;
+    } else if (c === 0xf0) {
+      need(b, p + 5);
+      const n = u32(b, p + 1);
+      need(b, p + 5 + n);
+      out.push(b.slice(p + 5, p + 5 + n));
+      len = 5 + n;
+    } else if (c === 0xf1) {
+      need(b, p + 3);
+      out.push((u16(b, p + 1) << 16) >> 16);
+      len = 3;
+    } else if (c === 0xf2) {
+      need(b, p + 4);
+      out.push(((b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) << 8) >> 8);
+      len = 4;
+    } else if (c === 0xf3) {
+      need(b, p + 5);
+      out.push(u32(b, p + 1) | 0);
+      len = 5;
+    } else if (c === 0xf4) {
+      need(b, p + 9);
+      out.push(int64(b, p + 1));
+      len = 9;
+    } else {
+      throw new PackedFormatError(`bad listpack encoding byte 0x${c.toString(16)}`);
+    }
+    p += len + backlenSize(len);
+  }
+  if (p !== b.length - 1) throw new PackedFormatError("listpack trailing bytes");
+  const count = u16(b, 4);
+  if (count !== 0xffff && count !== out.length) throw new PackedFormatError("listpack count mismatch");
+  return out;
+}
+
+function backlenSize(l: number): number {
+  return l < 128 ? 1 : l < 16384 ? 2 : l < 2097152 ? 3 : l < 268435456 ? 4 : 5;
+}
+
+/** Builds a listpack blob. */
+export class ListpackWriter {
+  private count = 0;
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+
+  private pushBytes(b: Uint8Array | number[]): void {
+    const u = b instanceof Uint8Array ? b : Uint8Array.from(b);
+    this.chunks.push(u);
+    this.size += u.length;
+  }
+
+  private backlen(l: number): void {
+    const bl: number[] = [];
+    if (l < 128) bl.push(l);
+    else {
+      // Big-endian 7-bit groups; every byte but the first has the high bit set.
+      const groups: number[] = [];
+      for (let v = l; v > 0; v = Math.floor(v / 128)) groups.unshift(v % 128);
+      for (let i = 0; i < groups.length; i++) bl.push(i === 0 ? groups[i]! : groups[i]! | 128);
+    }
+    this.pushBytes(bl);
+  }
+
+  /** Append an element: integers use the smallest integer encoding, like Redis. */
+  add(e: PackedElement): this {
+    this.count++;
+    if (!(e instanceof Uint8Array)) return this.addInt(e);
+    const asInt = canonicalInt(e);
+    if (asInt !== null) return this.addInt(asInt);
+    const n = e.length;
+    if (n < 64) {
+      this.pushBytes([0x80 | n]);
+      this.pushBytes(e);
+      this.backlen(1 + n);
+    } else if (n < 4096) {
+      this.pushBytes([0xe0 | (n >> 8), n & 0xff]);
+      this.pushBytes(e);
+      this.backlen(2 + n);
+    } else {
+      this.pushBytes([0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff]);
+      this.pushBytes(e);
+      this.backlen(5 + n);
+    }
+    return this;
+  }
+
+  private addInt(v: number | bigint): this {
+    const n = typeof v === "bigint" ? v : BigInt(v);
+    if (n >= 0n && n <= 127n) {
+      this.pushBytes([Number(n)]);
+      this.backlen(1);
+    } else if (n >= -4096n && n <= 4095n) {
+      const x = Number(n) & 0x1fff;
+      this.pushBytes([0xc0 | (x >> 8), x & 0xff]);
+      this.backlen(2);
+    } else if (n >= -32768n && n <= 32767n) {
+      const x = Number(n) & 0xffff;
+      this.pushBytes([0xf1, x & 0xff, x >> 8]);
+      this.backlen(3);
+    } else if (n >= -8388608n && n <= 8388607n) {
+      const x = Number(n) & 0xffffff;
+      this.pushBytes([0xf2, x & 0xff, (x >> 8) & 0xff, x >> 16]);
+      this.backlen(4);
+    } else if (n >= -2147483648n && n <= 2147483647n) {
+      const x = Number(n) | 0;
+      this.pushBytes([0xf3, x & 0xff, (x >> 8) & 0xff, (x >> 16) & 0xff, (x >>> 24) & 0xff]);
+      this.backlen(5);
+    } else {
+      const b = new Uint8Array(9);
+      b[0] = 0xf4;
+      new DataView(b.buffer).setBigInt64(1, BigInt.asIntN(64, n), true);
+      this.pushBytes(b);
+      this.backlen(9);
+    }
+    return this;
+  }
+
+  finish(): Uint8Array {
+    const total = 6 + this.size + 1;
+    const out = new Uint8Array(total);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, total, true);
+    v.setUint16(4, this.count < 65535 ? this.count : 65535, true);
+    let o = 6;
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    out[o] = 0xff;
+    return out;
+  }
+}
+
+/** The integer a string would be stored as (Redis's string2ll rules), or null. */
+function canonicalInt(b: Uint8Array): number | bigint | null {
+  const n = b.length;
+  if (n === 0 || n > 20) return null;
+  let i = 0;
+  if (b[0] === 0x2d) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  if (b[i] === 0x30) return n === 1 ? 0 : null;
+  for (let j = i; j < n; j++) if (b[j]! < 0x30 || b[j]! > 0x39) return null;
+  let s = "";
+  for (let j = 0; j < n; j++) s += String.fromCharCode(b[j]!);
+  const v = BigInt(s);
+  if (v < -9223372036854775808n || v > 9223372036854775807n) return null;
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Ziplist (read only)
+
+export function decodeZiplist(b: Uint8Array): PackedElement[] {
+  if (b.length < 11) throw new PackedFormatError("ziplist too short");
+  if (u32(b, 0) !== b.length) throw new PackedFormatError("ziplist size mismatch");
+  const out: PackedElement[] = [];
+  let p = 10;
+  for (;;) {
+    need(b, p + 1);
+    if (b[p] === 0xff) break;
+    // prevlen
+    p += b[p] === 0xfe ? 5 : 1;
+    need(b, p + 1);
+    const c = b[p]!;
+    const top = c >> 6;
+    if (top === 0) {
+      const n = c & 0x3f;
+      need(b, p + 1 + n);
+      out.push(b.slice(p + 1, p + 1 + n));
+      p += 1 + n;
+    } else if (top === 1) {
+      need(b, p + 2);
+      const n = ((c & 0x3f) << 8) | b[p + 1]!;
+      need(b, p + 2 + n);
+      out.push(b.slice(p + 2, p + 2 + n));
+      p += 2 + n;
+    } else if (top === 2) {
+      need(b, p + 5);
+      const n = ((b[p + 1]! << 24) | (b[p + 2]! << 16) | (b[p + 3]! << 8) | b[p + 4]!) >>> 0;
+      need(b, p + 5 + n);
+      out.push(b.slice(p + 5, p + 5 + n));
+      p += 5 + n;
+    } else if (c === 0xc0) {
+      need(b, p + 3);
+      out.push((u16(b, p + 1) << 16) >> 16);
+      p += 3;
+    } else if (c === 0xd0) {
+      need(b, p + 5);
+      out.push(u32(b, p + 1) | 0);
+      p += 5;
+    } else if (c === 0xe0) {
+      need(b, p + 9);
+      out.push(int64(b, p + 1));
+      p += 9;
+    } else if (c === 0xf0) {
+      need(b, p + 4);
+      out.push(((b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16)) << 8) >> 8);
+      p += 4;
+    } else if (c === 0xfe) {
+      need(b, p + 2);
+      out.push((b[p + 1]! << 24) >> 24);
+      p += 2;
+    } else if (c >= 0xf1 && c <= 0xfd) {
+      out.push((c & 0x0f) - 1);
+      p += 1;
+    } else {
+      throw new PackedFormatError(`bad ziplist encoding byte 0x${c.toString(16)}`);
+    }
+  }
+  return out;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Intset (read only)
+
+export function decodeIntset(b: Uint8Array): (number | bigint)[] {
+  if (b.length < 8) throw new PackedFormatError("intset too short");
+  const width = u32(b, 0);
+  const n = u32(b, 4);
+  if ((width !== 2 && width !== 4 && width !== 8) || b.length !== 8 + width * n) throw new PackedFormatError("bad intset");
+  const out: (number | bigint)[] = [];
+  for (let i = 0; i < n; i++) {
+    const o = 8 + i * width;
+    if (width === 2) out.push((u16(b, o) << 16) >> 16);
+    else if (width === 4) out.push(u32(b, o) | 0);
+    else out.push(int64(b, o));
+  }
+  return out;
+}
