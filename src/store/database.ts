@@ -38,6 +38,12 @@ export class Keyspace {
   /** Replica mode: hide expired keys, never delete them on our own clock. */
   replica = false;
   hooks: StoreHooks = NOOP_HOOKS;
+  /**
+   * Fork-less snapshots: the current epoch and, while a snapshot is running, the hook that
+   * serializes an entry's old state before a write changes or removes it (copy-before-write).
+   */
+  snapEpoch = 0;
+  snapshotHook: ((db: Database, e: KeyEntry) => void) | null = null;
   stats = { hits: 0, misses: 0, expired: 0 };
   /** Redis's LRU clock in seconds, refreshed with `now`. */
   get lruClock(): number {
@@ -130,7 +136,10 @@ export class Database {
   /** Lookup for a write command: updates access time, no stats (lookupKeyWrite). */
   lookupWrite(key: Uint8Array): KeyEntry | null {
     const e = this.lookup(key);
-    if (e !== null) e.lru = this.ks.lruClock;
+    if (e !== null) {
+      e.lru = this.ks.lruClock;
+      if (this.ks.snapshotHook !== null && e.snap < this.ks.snapEpoch) this.ks.snapshotHook(this, e);
+    }
     return e;
   }
 
@@ -156,6 +165,7 @@ export class Database {
     const k = key.slice();
     const e = new KeyEntry(k, hashBytes(k), type, value, enc);
     e.lru = this.ks.lruClock;
+    e.snap = this.ks.snapEpoch; // created after a running snapshot began: not part of it
     this.dict.insert(e);
     this.ks.hooks.keyCreated(this, k);
     this.ks.hooks.keyModified(this, k);
@@ -184,17 +194,16 @@ export class Database {
 
   /** Delete a key (live or expired). Returns true when it existed and was live. */
   delete(key: Uint8Array): boolean {
-    const live = this.lookup(key) !== null;
-    if (!live) return false;
-    const e = this.dict.delete(key);
+    const e = this.lookup(key);
     if (e === null) return false;
-    if (e.expireAt !== NO_EXPIRE) this.ringRemove(e);
+    this.unlink(e);
     this.ks.hooks.keyModified(this, e.key);
     return true;
   }
 
   /** Remove an entry without checks (used after lookups and by expiry). */
   private unlink(e: KeyEntry): void {
+    if (this.ks.snapshotHook !== null && e.snap < this.ks.snapEpoch) this.ks.snapshotHook(this, e);
     this.dict.delete(e.key, e.hash);
     if (e.expireAt !== NO_EXPIRE) this.ringRemove(e);
   }

@@ -55,6 +55,8 @@ export class KeyEntry implements DictEntry {
   expNext: KeyEntry | null = null;
   /** LRU clock (seconds) or, under an LFU policy, (minutes << 8 | counter), like Redis's lru field. */
   lru = 0;
+  /** Snapshot epoch in which this entry was created or already serialized (fork-less snapshots). */
+  snap = 0;
 
   constructor(
     public key: Uint8Array,
