@@ -48,6 +48,8 @@ export const PARAMS: ParamDef[] = [
   { name: "dir", type: "string", default: "", mutable: true },
   { name: "dbfilename", type: "string", default: "dump.rdb", mutable: true },
   { name: "save", type: "string", default: "3600 1 300 100 60 10000", mutable: true },
+  { name: "rdbcompression", type: "bool", default: "yes", mutable: true },
+  { name: "rdbchecksum", type: "bool", default: "yes", mutable: false },
   { name: "appendonly", type: "bool", default: "no", mutable: true },
   { name: "maxmemory", type: "memory", default: "0", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
   {

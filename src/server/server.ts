@@ -21,7 +21,10 @@ import { E, ReplyError, errorCode } from "../protocol/errors.ts";
 import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/resp/reader.ts";
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
+import { NOTIFY_EXPIRED } from "../store/notify.ts";
 import { Logger } from "../util/log.ts";
+import { RdbManager } from "../persistence/rdb-manager.ts";
+import "../persistence/rdb/codecs.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_MULTI, CF_UNIX, Client } from "./client.ts";
 
 export interface ServerOptions {
@@ -86,6 +89,10 @@ export class Server {
   readonly onKeyCreated: KeyHook[] = [];
   /** Called after every top-level command (blocked-client wake-ups and the like). */
   readonly afterCommand: ClientHook[] = [];
+  /** Compatibility level reported to clients (INFO redis_version, HELLO, RDB aux). */
+  readonly redisVersion = "7.0.15";
+  /** RDB persistence: SAVE/BGSAVE, save points, loading. */
+  readonly rdb: RdbManager;
   private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
@@ -117,6 +124,7 @@ export class Server {
     const n = this.registry.specs.length;
     this.cmdStats = { calls: new Float64Array(n), usec: new Float64Array(n), rejected: new Float64Array(n), failed: new Float64Array(n) };
     this.out.onError = (text) => this.countError(text);
+    this.rdb = new RdbManager(this);
     this.applyConfig();
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
@@ -140,6 +148,8 @@ export class Server {
   // Listening
 
   async start(): Promise<void> {
+    const loaded = this.rdb.loadAtStartup();
+    if (loaded !== null) this.log.notice(`Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expiredSkipped}.`);
     const handlers = {
       open: (sock: Socket<Client>) => this.onOpen(sock),
       data: (sock: Socket<Client>, chunk: Uint8Array) => this.onData(sock.data, chunk),
@@ -396,6 +406,7 @@ export class Server {
       if (db.dict.isRehashing) db.dict.rehashFor(1);
       else db.dict.maybeShrink();
     }
+    this.rdb.cron();
     for (const h of this.cronHooks) h();
   }
 
@@ -444,21 +455,7 @@ export class Server {
   }
 }
 
-export const NOTIFY_KEYSPACE = 1 << 0; // K
-export const NOTIFY_KEYEVENT = 1 << 1; // E
-export const NOTIFY_GENERIC = 1 << 2; // g
-export const NOTIFY_STRING = 1 << 3; // $
-export const NOTIFY_LIST = 1 << 4; // l
-export const NOTIFY_SET = 1 << 5; // s
-export const NOTIFY_HASH = 1 << 6; // h
-export const NOTIFY_ZSET = 1 << 7; // z
-export const NOTIFY_EXPIRED = 1 << 8; // x
-export const NOTIFY_EVICTED = 1 << 9; // e
-export const NOTIFY_STREAM = 1 << 10; // t
-export const NOTIFY_KEY_MISS = 1 << 11; // m
-export const NOTIFY_LOADED = 1 << 12; // module only
-export const NOTIFY_MODULE = 1 << 13; // d
-export const NOTIFY_NEW = 1 << 14; // n
+export * from "../store/notify.ts";
 
 const DEL = new TextEncoder().encode("DEL");
 

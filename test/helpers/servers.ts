@@ -24,7 +24,9 @@ export interface KedisHandle extends Running {
 export async function startKedis(opts: ServerOptions = {}): Promise<KedisHandle> {
   const logger = new Logger();
   logger.level = LL_NOTHING;
-  const config = { loglevel: "nothing", save: "", ...(opts.config ?? {}) };
+  // A fresh directory per server, so no test reads or writes another's dump.rdb.
+  const dir = mkdtempSync(join(tmpdir(), "kedis-test-"));
+  const config = { loglevel: "nothing", save: "", dir, ...(opts.config ?? {}) };
   const server = new Server({ logger, ephemeralPort: true, ...opts, config });
   await server.start();
   const clients: TestClient[] = [];
@@ -39,6 +41,7 @@ export async function startKedis(opts: ServerOptions = {}): Promise<KedisHandle>
     async stop() {
       for (const c of clients) if (!c.closed) c.close();
       await server.stop();
+      if (config.dir === dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
