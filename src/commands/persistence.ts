@@ -47,6 +47,19 @@ function bgsaveCommand(c: CommandContext): void {
   c.out.simple("Background saving started");
 }
 
+function bgrewriteaofCommand(c: CommandContext): void {
+  const aof = c.server.aof;
+  if (aof.rewrite !== null) fail("ERR Background append only file rewriting already in progress");
+  if (c.ks.snapshotHook !== null) {
+    aof.rewriteScheduled = true;
+    c.out.simple("Background append only file rewriting scheduled");
+    return;
+  }
+  const err = aof.startRewrite();
+  if (err !== null) fail(err);
+  c.out.simple("Background append only file rewriting started");
+}
+
 function lastsaveCommand(c: CommandContext): void {
   c.out.integer(Math.floor(c.server.rdb.lastSave / 1000));
 }
@@ -135,6 +148,7 @@ export const persistenceFamily: CommandFamily = {
     ["save",     1, "admin noscript no_async_loading no_multi", [0, 0, 0], saveCommand],
     ["bgsave",  -1, "admin noscript no_async_loading",          [0, 0, 0], bgsaveCommand],
     ["lastsave", 1, "loading stale fast",                       [0, 0, 0], lastsaveCommand, { acl: "@admin @dangerous" }],
+    ["bgrewriteaof", 1, "admin noscript no_async_loading",      [0, 0, 0], bgrewriteaofCommand],
   ],
 };
 

@@ -51,6 +51,13 @@ export const PARAMS: ParamDef[] = [
   { name: "rdbcompression", type: "bool", default: "yes", mutable: true },
   { name: "rdbchecksum", type: "bool", default: "yes", mutable: false },
   { name: "appendonly", type: "bool", default: "no", mutable: true },
+  { name: "appendfsync", type: "enum", default: "everysec", values: ["always", "everysec", "no"], mutable: true },
+  { name: "appendfilename", type: "string", default: "appendonly.aof", mutable: false },
+  { name: "appenddirname", type: "string", default: "appendonlydir", mutable: false },
+  { name: "aof-use-rdb-preamble", type: "bool", default: "yes", mutable: true },
+  { name: "aof-load-truncated", type: "bool", default: "yes", mutable: true },
+  { name: "auto-aof-rewrite-percentage", type: "int", default: "100", min: 0, max: 2147483647, mutable: true },
+  { name: "auto-aof-rewrite-min-size", type: "memory", default: String(64 * MB), min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
   { name: "maxmemory", type: "memory", default: "0", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
   {
     name: "maxmemory-policy",

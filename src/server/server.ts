@@ -24,8 +24,11 @@ import { Keyspace, type Database } from "../store/database.ts";
 import { NOTIFY_EXPIRED } from "../store/notify.ts";
 import { Logger } from "../util/log.ts";
 import { RdbManager } from "../persistence/rdb-manager.ts";
+import { Aof } from "../persistence/aof.ts";
+import { loadAof } from "../persistence/aof-load.ts";
+import type { AuxInfo } from "../persistence/rdb/save.ts";
 import "../persistence/rdb/codecs.ts";
-import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_MULTI, CF_UNIX, Client } from "./client.ts";
+import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_UNIX, Client } from "./client.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -93,6 +96,10 @@ export class Server {
   readonly redisVersion = "7.0.15";
   /** RDB persistence: SAVE/BGSAVE, save points, loading. */
   readonly rdb: RdbManager;
+  /** Append-only file (multi-part, Redis 7.0 layout). */
+  readonly aof: Aof;
+  /** True while loading data at start-up: commands run without propagation. */
+  loading = false;
   private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
@@ -125,6 +132,8 @@ export class Server {
     this.cmdStats = { calls: new Float64Array(n), usec: new Float64Array(n), rejected: new Float64Array(n), failed: new Float64Array(n) };
     this.out.onError = (text) => this.countError(text);
     this.rdb = new RdbManager(this);
+    this.aof = new Aof(this);
+    this.propagators.push((db, argv) => this.aof.feed(db, argv));
     this.applyConfig();
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
@@ -147,9 +156,56 @@ export class Server {
   // ---------------------------------------------------------------------------------------------
   // Listening
 
+  /** RDB aux fields for snapshots. */
+  aux(): AuxInfo {
+    return { redisVersion: this.redisVersion, ctime: this.clock(), usedMem: process.memoryUsage().rss };
+  }
+
+  /** Load persisted data: the AOF when appendonly is on (Redis ignores the RDB then), else the RDB. */
+  loadData(): void {
+    this.loading = true;
+    try {
+      if (this.config.getBool("appendonly")) {
+        const files = this.aof.readManifest();
+        if (files === null) {
+          this.aof.createFresh();
+          return;
+        }
+        const fake = new Client(this, null, new ReplyWriter(1024));
+        fake.flags |= CF_FAKE;
+        const res = loadAof(this.aof.dir, files, {
+          ks: this.ks,
+          limits: { get: (n) => this.config.getInt(n) },
+          now: this.clock(),
+          checksum: this.config.getBool("rdbchecksum"),
+          loadTruncated: this.config.getBool("aof-load-truncated"),
+          log: this.log,
+          execute: (argv) => this.executeFake(fake, argv),
+        });
+        this.log.notice(`DB loaded from append only file: ${res.keysFromBase} keys from the base, ${res.commands} commands`);
+        this.aof.startAppending(files);
+        return;
+      }
+      const loaded = this.rdb.loadAtStartup();
+      if (loaded !== null) this.log.notice(`Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expiredSkipped}.`);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Run a command for a fake client (AOF loading): no checks, no replies kept, no propagation. */
+  executeFake(fake: Client, argv: Uint8Array[]): void {
+    let spec = this.registry.lookup(argv[0]!);
+    if (spec !== null && spec.subcommands !== null && argv.length >= 2) spec = spec.subcommands.get(lowerName(argv[1]!)) ?? null;
+    if (spec === null) throw new Error(`Unknown command '${printable(argv[0]!, 128)}' reading the append only file`);
+    fake.argv = argv;
+    fake.cmd = spec;
+    this.call(fake, spec);
+    fake.out.len = 0;
+  }
+
   async start(): Promise<void> {
-    const loaded = this.rdb.loadAtStartup();
-    if (loaded !== null) this.log.notice(`Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expiredSkipped}.`);
+    this.loadData();
     const handlers = {
       open: (sock: Socket<Client>) => this.onOpen(sock),
       data: (sock: Socket<Client>, chunk: Uint8Array) => this.onData(sock.data, chunk),
@@ -186,6 +242,7 @@ export class Server {
     if (this.stopped) return;
     this.stopped = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.aof.close();
     for (const l of this.listeners) l.stop(true);
     for (const c of this.clients.values()) c.socket?.terminate();
     this.clients.clear();
@@ -252,7 +309,9 @@ export class Server {
     const bytes = out.take();
     if (bytes.length > 0) {
       this.stats.netOutputBytes += bytes.length;
-      c.write(bytes);
+      // Replies never leave before the writes they acknowledge reached the AOF.
+      if (this.aof.pending) this.aof.beforeReply(c, bytes);
+      else c.write(bytes);
     }
     if (c.flags & CF_CLOSE_AFTER_REPLY && c.queuedBytes === 0) c.close();
   }
@@ -342,7 +401,7 @@ export class Server {
     this.stats.commandsProcessed++;
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
-    if (this.dirty !== dirtyBefore && this.propagators.length > 0 && spec.flags & F_WRITE) {
+    if (this.dirty !== dirtyBefore && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv);
     }
   }
@@ -407,6 +466,7 @@ export class Server {
       else db.dict.maybeShrink();
     }
     this.rdb.cron();
+    this.aof.cron();
     for (const h of this.cronHooks) h();
   }
 

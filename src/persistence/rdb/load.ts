@@ -9,6 +9,8 @@ import { parseRdb } from "./parse.ts";
 import { RdbFormatError } from "./reader.ts";
 
 export interface LoadResult {
+  /** Offset just past the RDB image (an AOF with an RDB preamble continues with commands). */
+  end: number;
   keys: number;
   expiredSkipped: number;
   version: number;
@@ -21,7 +23,7 @@ export function loadRdbInto(bytes: Uint8Array, ks: Keyspace, limits: EncodingLim
   const functions: Uint8Array[] = [];
   let keys = 0;
   let expiredSkipped = 0;
-  const { version } = parseRdb(
+  const { version, end } = parseRdb(
     bytes,
     {
       onAux: (k, v) => aux.set(k, v),
@@ -44,5 +46,5 @@ export function loadRdbInto(bytes: Uint8Array, ks: Keyspace, limits: EncodingLim
     },
     { checksum: opts.checksum },
   );
-  return { keys, expiredSkipped, version, aux, functions };
+  return { end, keys, expiredSkipped, version, aux, functions };
 }

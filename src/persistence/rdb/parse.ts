@@ -33,7 +33,7 @@ export interface ParseOptions {
 const dec = new TextDecoder();
 
 /** Parse an RDB file held in memory. Throws RdbFormatError with the offset on corruption. */
-export function parseRdb(b: Uint8Array, h: ParseHandlers, opts: ParseOptions = {}): { version: number } {
+export function parseRdb(b: Uint8Array, h: ParseHandlers, opts: ParseOptions = {}): { version: number; end: number } {
   if (b.length < 9 || dec.decode(b.subarray(0, 5)) !== "REDIS") throw new RdbFormatError("Wrong signature trying to load DB from file");
   const version = Number(dec.decode(b.subarray(5, 9)));
   if (!Number.isInteger(version) || version < F.RDB_MIN_READ_VERSION || version > F.RDB_MAX_READ_VERSION) {
@@ -87,7 +87,7 @@ export function parseRdb(b: Uint8Array, h: ParseHandlers, opts: ParseOptions = {
           if (r.remaining < 8) throw new RdbFormatError("missing checksum");
           if (!verifyChecksum(b.subarray(0, r.pos + 8))) throw new RdbFormatError("Wrong RDB checksum");
         }
-        return { version };
+        return { version, end: version >= 5 ? r.pos + 8 : r.pos };
       }
       default: {
         const key = r.string();
