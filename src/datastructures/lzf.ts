@@ -16,24 +16,40 @@ const MAX_REF = (1 << 8) + (1 << 3); // 264
 const HLOG = 14;
 const HSIZE = 1 << HLOG;
 
+/**
+ * Hash table of recent positions, shared across calls. Entries hold `base + position`; `base`
+ * grows by each input's length, so entries from earlier calls read as out of window without
+ * clearing the 64 KiB table per call (that clearing dominated compressing many short strings).
+ */
 const table = new Int32Array(HSIZE);
+let base = 0;
+let scratch = new Uint8Array(4096);
 
 /**
  * Compress `input`. Returns null when the result would not be smaller than `maxOut` bytes
- * (Redis stores such strings uncompressed).
+ * (Redis stores such strings uncompressed). The result is a view into a scratch buffer that
+ * the next call overwrites: copy it to keep it.
  */
 export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Uint8Array | null {
   const n = input.length;
   if (n < 4 || maxOut <= 0) return null;
-  const out = new Uint8Array(maxOut + MAX_LIT + 3);
-  table.fill(-1);
+  if (base > 0x3fffffff - n) {
+    table.fill(0);
+    base = 0;
+  }
+  base += MAX_OFF + 1; // a gap: nothing from an earlier call is ever within the window
+  const b0 = base;
+  base += n;
+  if (scratch.length < maxOut + MAX_LIT + 3) scratch = new Uint8Array(Math.max(maxOut + MAX_LIT + 3, scratch.length * 2));
+  const out = scratch;
   let ip = 0;
   let op = 1; // room for the first literal-run control byte
   let lit = 0;
   while (ip < n - 2) {
     const h = (((input[ip]! << 16) | (input[ip + 1]! << 8) | input[ip + 2]!) * 2654435761) >>> (32 - HLOG);
-    const ref = table[h]!;
-    table[h] = ip;
+    const tagged = table[h]!;
+    table[h] = b0 + ip;
+    const ref = tagged - b0;
     const off = ip - ref - 1;
     if (ref >= 0 && off < MAX_OFF && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
       // Match: extend it.
@@ -56,7 +72,7 @@ export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Uint8
       // Index the positions inside the match (cheaply: the last two).
       ip += len;
       for (let k = ip - 2; k < ip && k < n - 2; k++) {
-        table[(((input[k]! << 16) | (input[k + 1]! << 8) | input[k + 2]!) * 2654435761) >>> (32 - HLOG)] = k;
+        table[(((input[k]! << 16) | (input[k + 1]! << 8) | input[k + 2]!) * 2654435761) >>> (32 - HLOG)] = b0 + k;
       }
       continue;
     }
@@ -80,7 +96,7 @@ export function lzfCompress(input: Uint8Array, maxOut = input.length - 1): Uint8
   if (lit > 0) out[op - lit - 1] = lit - 1;
   else op--; // drop the unused control byte
   if (op > maxOut) return null;
-  return out.slice(0, op);
+  return out.subarray(0, op);
 }
 
 /** Decompress into exactly `outLen` bytes; null when the input is corrupt. */

@@ -166,7 +166,7 @@ export class Snapshot {
         this.dbIndex++;
         this.enteredDb = false;
       }
-      if ((++n & 15) === 0 && performance.now() > until) break;
+      if ((++n & 3) === 0 && performance.now() > until) break;
     }
     if (this.dbIndex >= this.dicts.length && !this.finished) {
       writeFooter(this.w);
