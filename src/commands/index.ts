@@ -6,5 +6,6 @@ import { connectionFamily } from "./connection.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 import { dumpFamily, persistenceFamily } from "./persistence.ts";
+import { replicationFamily } from "./replication.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, persistenceFamily, dumpFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, persistenceFamily, dumpFamily, replicationFamily];

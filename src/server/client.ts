@@ -38,6 +38,15 @@ export const CF_NO_TOUCH = 1 << 19;
 
 export type ClientSocket = Socket<Client>;
 
+/** The replica side of a connection, as the replication module sees it. */
+export interface ReplicaConnAdapter {
+  readonly id: number;
+  readonly addr: string;
+  write(b: Uint8Array): void;
+  close(): void;
+  readonly queuedBytes: number;
+}
+
 export class Client {
   readonly id: number;
   /** Null for fake clients (Lua, AOF loading). */
@@ -65,6 +74,10 @@ export class Client {
   addr = "";
   laddr = "";
   fd = -1;
+
+  /** Replication offset after this client's last write (WAIT). */
+  woff = 0;
+  private replConn: ReplicaConnAdapter | null = null;
 
   // Output queued behind a partial socket write.
   private queue: Uint8Array[] = [];
@@ -157,6 +170,33 @@ export class Client {
     this.queue = [];
     this.queuedBytes = 0;
     sock.end();
+  }
+
+  /** This connection as a replica link: writes keep order with replies still being built. */
+  replicaConn(): ReplicaConnAdapter {
+    if (this.replConn === null) {
+      const c = this;
+      this.replConn = {
+        id: c.id,
+        addr: c.addr,
+        write: (b: Uint8Array) => c.send(b),
+        close: () => c.close(),
+        get queuedBytes() {
+          return c.queuedBytes;
+        },
+      };
+    }
+    return this.replConn;
+  }
+
+  /** Flag this connection as a replica (after PSYNC/SYNC). */
+  markReplica(): void {
+    this.flags |= CF_REPLICA;
+  }
+
+  /** True while running inside EXEC or a script, where blocking commands must not block. */
+  inExecOrScript(): boolean {
+    return (this.flags & CF_SCRIPT) !== 0 || this.server.executingTransaction;
   }
 
   /** Current command name for logs and errors ("get", "config|get"). */

@@ -13,6 +13,7 @@ import {
   F_NO_AUTH,
   F_NO_MULTI,
   F_SKIP_MONITOR,
+  F_STALE,
   F_WRITE,
   type CommandSpec,
 } from "../commands/spec.ts";
@@ -26,9 +27,12 @@ import { Logger } from "../util/log.ts";
 import { RdbManager } from "../persistence/rdb-manager.ts";
 import { Aof } from "../persistence/aof.ts";
 import { loadAof } from "../persistence/aof-load.ts";
+import { ReplicationPrimary } from "../replication/primary.ts";
+import { ReplicaLink } from "../replication/replica.ts";
+import { integerReply } from "../commands/replication.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
 import "../persistence/rdb/codecs.ts";
-import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_UNIX, Client } from "./client.ts";
+import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_PRIMARY, CF_UNIX, Client } from "./client.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -100,6 +104,16 @@ export class Server {
   readonly aof: Aof;
   /** True while loading data at start-up: commands run without propagation. */
   loading = false;
+  /** Primary side of replication (always present: a replica can have replicas too). */
+  readonly repl: ReplicationPrimary;
+  /** Our link to a primary when we are a replica. */
+  replica: ReplicaLink | null = null;
+  /** The client applying the primary's stream (CF_PRIMARY). */
+  private primaryClient: Client | null = null;
+  /** True while EXEC runs its queued commands (set by the transactions family). */
+  executingTransaction = false;
+  /** Clients blocked in WAIT. */
+  private waiters = new Set<{ c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }>();
   private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
@@ -134,6 +148,12 @@ export class Server {
     this.rdb = new RdbManager(this);
     this.aof = new Aof(this);
     this.propagators.push((db, argv) => this.aof.feed(db, argv));
+    this.repl = new ReplicationPrimary(this);
+    this.repl.onAck = () => this.checkWaiters();
+    this.onClientClose.push((c) => {
+      this.repl.dropReplica(c.id);
+      for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
+    });
     this.applyConfig();
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
@@ -206,6 +226,8 @@ export class Server {
 
   async start(): Promise<void> {
     this.loadData();
+    const of = this.config.get("replicaof").trim().split(/\s+/);
+    if (of.length === 2) this.replicaof(of[0]!, Number(of[1]));
     const handlers = {
       open: (sock: Socket<Client>) => this.onOpen(sock),
       data: (sock: Socket<Client>, chunk: Uint8Array) => this.onData(sock.data, chunk),
@@ -243,6 +265,7 @@ export class Server {
     this.stopped = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.aof.close();
+    this.replica?.stop();
     for (const l of this.listeners) l.stop(true);
     for (const c of this.clients.values()) c.socket?.terminate();
     this.clients.clear();
@@ -343,6 +366,14 @@ export class Server {
     const flags = spec.flags;
     if (!c.authenticated && !(flags & F_NO_AUTH)) return this.reject(c, spec, E.NOAUTH);
     if (c.flags & CF_MULTI && flags & F_NO_MULTI) return this.reject(c, spec, E.NOT_IN_MULTI);
+    if (flags & F_WRITE && !(c.flags & CF_PRIMARY)) {
+      if (this.replica !== null && this.config.getBool("replica-read-only")) return this.reject(c, spec, E.READONLY);
+      const minReplicas = this.config.getInt("min-replicas-to-write");
+      if (minReplicas > 0 && this.replica === null && this.repl.goodReplicas() < minReplicas) return this.reject(c, spec, "NOREPLICAS Not enough good replicas to write.");
+    }
+    if (this.replica !== null && !this.replica.linkUp && !(flags & F_STALE) && !this.config.getBool("replica-serve-stale-data")) {
+      return this.reject(c, spec, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+    }
     if (this.policy !== null) {
       const err = this.policy(c, spec);
       if (err !== null) return this.reject(c, spec, err);
@@ -402,15 +433,135 @@ export class Server {
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
     if (this.dirty !== dirtyBefore && !this.loading && spec.flags & F_WRITE) {
-      this.propagate(c.db.id, c.propArgv ?? c.argv);
+      this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
+      c.woff = this.repl.offset;
     }
   }
 
-  /** Send a write to every subscriber of the write stream. Copies argv (views die after return). */
-  propagate(dbid: number, argv: Uint8Array[]): void {
-    if (this.propagators.length === 0) return;
+  /**
+   * Send a write to every subscriber of the write stream (AOF) and to replicas. Commands applied
+   * from our own primary reach our replicas as the primary's raw stream instead (`toReplicas`).
+   * Copies argv (request views die after return).
+   */
+  propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
     const copy = argv.map((a) => a.slice());
     for (const p of this.propagators) p(dbid, copy);
+    if (toReplicas) this.repl.feed(dbid, copy);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Replication (replica side and WAIT)
+
+  /** REPLICAOF host port: drop our replicas' sync state, connect, resync. */
+  replicaof(host: string, port: number): void {
+    const cached = this.replica === null ? { replid: this.repl.replid, offset: this.repl.offset } : { replid: this.replica.replid, offset: this.replica.offset };
+    this.replica?.stop();
+    this.ks.replica = true;
+    this.log.role = "S";
+    this.repl.disconnectAll();
+    const server = this;
+    const link = new ReplicaLink(host, port, {
+      clock: () => this.clock(),
+      config: this.config,
+      log: this.log,
+      get port() {
+        return server.port;
+      },
+      loadRdb: (bytes) => {
+        this.loading = true;
+        try {
+          this.rdb.loadBytes(bytes);
+        } finally {
+          this.loading = false;
+        }
+        this.dirty++;
+      },
+      applyCommand: (argv) => this.applyPrimaryCommand(argv),
+      onFullSync: (replid, offset) => {
+        this.repl.adopt(replid, offset);
+        this.repl.disconnectAll();
+        if (this.aof.enabled) this.aof.startRewrite();
+      },
+      onContinue: (newReplid) => {
+        if (newReplid !== null) this.repl.adopt(newReplid, this.replica?.offset ?? this.repl.offset);
+      },
+      forward: (b) => this.repl.forward(b),
+    }, cached.offset >= 0 && cached.replid !== "?" ? cached : null);
+    this.replica = link;
+    this.log.notice(`Connecting to MASTER ${host}:${port}`);
+    link.start();
+  }
+
+  /** REPLICAOF NO ONE: keep the data, become a primary continuing the old primary's history. */
+  replicaofNoOne(): void {
+    const link = this.replica;
+    if (link === null) return;
+    link.stop();
+    this.replica = null;
+    this.ks.replica = false;
+    this.log.role = "M";
+    if (link.offset >= 0 && link.replid !== "?") this.repl.promoteFrom(link.replid, link.offset);
+    this.log.notice("MASTER MODE enabled (user request from 'id=?')");
+  }
+
+  /** Apply one command of our primary's stream. */
+  private applyPrimaryCommand(argv: Uint8Array[]): void {
+    let c = this.primaryClient;
+    if (c === null) {
+      c = new Client(this, null, new ReplyWriter(1024));
+      c.flags |= CF_PRIMARY | CF_FAKE;
+      c.addr = this.replica === null ? "" : `${this.replica.host}:${this.replica.port}`;
+      this.primaryClient = c;
+    }
+    c.argv = argv;
+    let spec = this.registry.lookup(argv[0]!);
+    if (spec !== null && spec.subcommands !== null && argv.length >= 2) spec = spec.subcommands.get(lowerName(argv[1]!)) ?? null;
+    if (spec === null) {
+      this.log.warning(`Unknown command '${printable(argv[0]!, 128)}' from master`);
+      return;
+    }
+    c.cmd = spec;
+    if (c.flags & CF_MULTI && this.queueCommand !== null && this.queueCommand(c, spec)) return;
+    this.call(c, spec);
+    for (let i = 0; i < this.afterCommand.length; i++) this.afterCommand[i]!(c);
+    c.out.len = 0;
+  }
+
+  /** Block `c` in WAIT until `num` replicas acknowledged `target` or `timeoutMs` passes (0: forever). */
+  blockForWait(c: Client, num: number, target: number, timeoutMs: number): void {
+    const w = { c, num, target, timer: null as ReturnType<typeof setTimeout> | null };
+    c.flags |= CF_BLOCKED;
+    this.blockedClients++;
+    if (timeoutMs > 0) w.timer = setTimeout(() => this.finishWait(w, true), timeoutMs);
+    this.waiters.add(w);
+    this.repl.requestAcks();
+  }
+
+  private checkWaiters(): void {
+    for (const w of this.waiters) if (this.repl.ackedAtLeast(w.target) >= w.num) this.finishWait(w, true);
+  }
+
+  private finishWait(w: { c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }, reply: boolean): void {
+    if (!this.waiters.delete(w)) return;
+    if (w.timer !== null) clearTimeout(w.timer);
+    this.blockedClients--;
+    w.c.flags &= ~CF_BLOCKED;
+    if (reply) {
+      w.c.send(integerReply(w.c.resp, this.repl.ackedAtLeast(w.target)));
+      this.resumeClient(w.c);
+    }
+  }
+
+  /** Number of clients blocked (BLPOP, WAIT, ...), for INFO blocked_clients. */
+  blockedClients = 0;
+
+  /** Run input a client buffered while it was blocked, outside any other client's processing. */
+  resumeClient(c: Client): void {
+    if (c.reader.pending === 0) return;
+    queueMicrotask(() => {
+      if (!(c.flags & (CF_BLOCKED | CF_CLOSE_ASAP)) && this.current === null) this.processInput(c);
+      else if (!(c.flags & (CF_BLOCKED | CF_CLOSE_ASAP))) setImmediate(() => this.resumeClient(c));
+    });
   }
 
   private countError(text: string): void {
@@ -467,6 +618,7 @@ export class Server {
     }
     this.rdb.cron();
     this.aof.cron();
+    this.repl.cron();
     for (const h of this.cronHooks) h();
   }
 

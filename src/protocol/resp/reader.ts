@@ -61,9 +61,9 @@ export class RespReader {
 
   constructor(public limits: ReaderLimits) {}
 
-  /** Bytes received but not yet consumed (Redis's qbuf). */
+  /** Bytes received but not yet run as commands, counting a half-parsed command whole (qbuf). */
   get pending(): number {
-    return this.end - this.pos;
+    return this.end - (this.remaining > 0 ? this.cmdStart : this.pos);
   }
 
   /** Capacity held for partial input (Redis's qbuf + qbuf-free). */

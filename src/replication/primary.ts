@@ -1,0 +1,380 @@
+/**
+ * Primary side of Redis replication (PSYNC2): replication IDs and offsets, the backlog, full
+ * resynchronisation through the fork-less snapshot, partial resynchronisation (+CONTINUE), the
+ * replication stream (SELECT when the database changes, PING every repl-ping-replica-period),
+ * REPLCONF ACK/GETACK, WAIT, and INFO/ROLE data.
+ *
+ * Full sync: `+FULLRESYNC <replid> <offset>` is sent and a snapshot starts in the same turn, so
+ * the RDB is exactly the data at that offset. The RDB streams to the replica as it is produced,
+ * framed `$EOF:<mark>` (diskless, when the replica has capa eof) or `$<len>` (collected first).
+ * Stream bytes propagated meanwhile wait in that replica's buffer until the RDB is through.
+ */
+import { Snapshot } from "../persistence/snapshot.ts";
+import type { AuxInfo } from "../persistence/rdb/save.ts";
+import { encodeCommand } from "../persistence/aof.ts";
+import type { Keyspace } from "../store/database.ts";
+import { Backlog } from "./backlog.ts";
+
+const enc = new TextEncoder();
+const NEWLINE = enc.encode("\n");
+
+/** The replica connection as the primary sees it (implemented by the server's Client). */
+export interface ReplicaConn {
+  id: number;
+  addr: string;
+  write(b: Uint8Array): void;
+  close(): void;
+  /** Bytes queued for the socket (output buffer limits). */
+  readonly queuedBytes: number;
+}
+
+export const RS_WAIT_BGSAVE = "wait_bgsave";
+export const RS_SEND_BULK = "send_bulk";
+export const RS_ONLINE = "online";
+
+export interface ReplicaLink {
+  conn: ReplicaConn;
+  state: typeof RS_WAIT_BGSAVE | typeof RS_SEND_BULK | typeof RS_ONLINE;
+  listeningPort: number;
+  ipAddress: string;
+  capaEof: boolean;
+  capaPsync2: boolean;
+  ackOffset: number;
+  ackTime: number;
+  /** Stream bytes held while the RDB is being sent. */
+  pending: Uint8Array[];
+  /** Asked with PSYNC (gets +FULLRESYNC) rather than the old SYNC. */
+  psync: boolean;
+}
+
+export interface PrimaryHost {
+  ks: Keyspace;
+  clock(): number;
+  config: { get(name: string): string; getInt(name: string): number; getBool(name: string): boolean };
+  log: { notice(m: string): void; warning(m: string): void };
+  aux(): AuxInfo;
+}
+
+export function randomReplId(): string {
+  const b = new Uint8Array(20);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+export class ReplicationPrimary {
+  replid = randomReplId();
+  replid2 = "0".repeat(40);
+  secondReplOffset = -1;
+  backlog: Backlog | null = null;
+  /** master_repl_offset when there is no backlog yet (kept across backlog creation). */
+  private baseOffset = 0;
+  readonly links = new Map<number, ReplicaLink>();
+  private selectedDb = -1;
+  private snapshot: Snapshot | null = null;
+  private lastPing = 0;
+  private noReplicasSince = 0;
+  /** Called when a replica's ACK may satisfy WAITing clients. */
+  onAck: (() => void) | null = null;
+
+  constructor(private readonly host: PrimaryHost) {}
+
+  get offset(): number {
+    return this.backlog === null ? this.baseOffset : this.backlog.offset;
+  }
+
+  /** Connected replicas that completed the sync. */
+  get onlineCount(): number {
+    let n = 0;
+    for (const l of this.links.values()) if (l.state === RS_ONLINE) n++;
+    return n;
+  }
+
+  /** Replicas online with lag within min-replicas-max-lag (for min-replicas-to-write). */
+  goodReplicas(): number {
+    const maxLag = this.host.config.getInt("min-replicas-max-lag") * 1000;
+    const now = this.host.clock();
+    let n = 0;
+    for (const l of this.links.values()) if (l.state === RS_ONLINE && now - l.ackTime <= maxLag) n++;
+    return n;
+  }
+
+  private ensureBacklog(): Backlog {
+    if (this.backlog === null) {
+      this.backlog = new Backlog(this.host.config.getInt("repl-backlog-size"), this.baseOffset);
+      this.selectedDb = -1;
+    }
+    return this.backlog;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The stream
+
+  /** Propagation subscriber. */
+  feed(dbid: number, argv: Uint8Array[]): void {
+    if (this.backlog === null) return; // no replica ever attached: nothing to keep
+    if (dbid !== this.selectedDb) {
+      this.appendStream(encodeCommand([enc.encode("SELECT"), enc.encode(String(dbid))]));
+      this.selectedDb = dbid;
+    }
+    this.appendStream(encodeCommand(argv));
+  }
+
+  private appendStream(b: Uint8Array): void {
+    this.backlog!.append(b);
+    for (const l of this.links.values()) {
+      if (l.state === RS_ONLINE) l.conn.write(b);
+      else l.pending.push(b);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Handshake
+
+  replconf(conn: ReplicaConn, args: string[]): string | null {
+    const link = this.linkFor(conn);
+    for (let i = 0; i + 1 < args.length; i += 2) {
+      const opt = args[i]!.toLowerCase();
+      const val = args[i + 1]!;
+      if (opt === "listening-port") {
+        const p = Number(val);
+        if (!Number.isInteger(p)) return "ERR value is not an integer or out of range";
+        link.listeningPort = p;
+      } else if (opt === "ip-address") link.ipAddress = val;
+      else if (opt === "capa") {
+        if (val.toLowerCase() === "eof") link.capaEof = true;
+        else if (val.toLowerCase() === "psync2") link.capaPsync2 = true;
+      } else if (opt === "ack") {
+        const off = Number(val);
+        if (Number.isInteger(off) && off > link.ackOffset) link.ackOffset = off;
+        link.ackTime = this.host.clock();
+        this.onAck?.();
+        return "";
+      } else if (opt === "getack" || opt === "rdb-only" || opt === "rdb-filter-only") {
+        // Only meaningful to replicas / tools; accepted.
+      } else return `ERR Unrecognized REPLCONF option: ${args[i]}`;
+    }
+    return null;
+  }
+
+  private linkFor(conn: ReplicaConn): ReplicaLink {
+    let l = this.links.get(conn.id) ?? this.pendingHandshake.get(conn.id);
+    if (l === undefined) {
+      l = { conn, state: RS_WAIT_BGSAVE, listeningPort: 0, ipAddress: "", capaEof: false, capaPsync2: false, ackOffset: 0, ackTime: this.host.clock(), pending: [], psync: true };
+      this.pendingHandshake.set(conn.id, l);
+    }
+    return l;
+  }
+
+  /** REPLCONF state of connections that have not sent PSYNC yet. */
+  private readonly pendingHandshake = new Map<number, ReplicaLink>();
+
+  /**
+   * PSYNC replid offset (or SYNC when `replid` is null). Writes the reply and starts streaming.
+   * Returns false when a partial resync was refused and a full one started.
+   */
+  psync(conn: ReplicaConn, replid: string | null, offset: number): boolean {
+    const link = this.pendingHandshake.get(conn.id) ?? this.linkFor(conn);
+    this.pendingHandshake.delete(conn.id);
+    this.links.set(conn.id, link);
+    link.ackTime = this.host.clock();
+    if (replid !== null && this.backlog !== null) {
+      const sameHistory = replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset);
+      if (sameHistory && this.backlog.canServe(offset)) {
+        link.state = RS_ONLINE;
+        conn.write(enc.encode(link.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : "+CONTINUE\r\n"));
+        const data = this.backlog.readFrom(offset);
+        if (data.length > 0) conn.write(data);
+        this.host.log.notice(`Partial resynchronization request from ${conn.addr} accepted. Sending ${data.length} bytes of backlog starting from offset ${offset}.`);
+        return true;
+      }
+    }
+    this.fullSync(link, replid !== null);
+    return false;
+  }
+
+  private fullSync(link: ReplicaLink, psync: boolean): void {
+    this.ensureBacklog();
+    link.state = RS_WAIT_BGSAVE;
+    link.pending = [];
+    link.psync = psync;
+    this.host.log.notice(`Replica ${link.conn.addr} asks for synchronization`);
+    this.waitingForSnapshot.add(link);
+    // Diskless syncs wait repl-diskless-sync-delay seconds so several replicas share one snapshot,
+    // as Redis does (newline keep-alives meanwhile).
+    const delay = link.capaEof && this.host.config.getBool("repl-diskless-sync") ? this.host.config.getInt("repl-diskless-sync-delay") * 1000 : 0;
+    if (delay > 0) {
+      if (this.syncDue === 0) this.syncDue = this.host.clock() + delay;
+      return;
+    }
+    this.startWaiting();
+  }
+
+  private readonly waitingForSnapshot = new Set<ReplicaLink>();
+  /** When delayed diskless syncs are due (0: none pending). */
+  private syncDue = 0;
+
+  private startSnapshot(targets: ReplicaLink[]): void {
+    // FULLRESYNC carries the offset of this instant, which the snapshot captures exactly.
+    for (const t of targets) if (t.psync) t.conn.write(enc.encode(`+FULLRESYNC ${this.replid} ${this.offset}\r\n`));
+    // The next stream command must select its database explicitly.
+    this.selectedDb = -1;
+    const diskless = targets.map((t) => t.capaEof && this.host.config.getBool("repl-diskless-sync"));
+    const marks = targets.map(() => randomReplId());
+    const collected: Uint8Array[][] = targets.map(() => []);
+    targets.forEach((t, i) => {
+      t.state = RS_SEND_BULK;
+      if (diskless[i]) t.conn.write(enc.encode(`$EOF:${marks[i]}\r\n`));
+    });
+    const aux = { ...this.host.aux(), replStreamDb: 0, replId: this.replid, replOffset: this.offset };
+    const snap = new Snapshot(this.host.ks, {
+      sink: (c) => {
+        targets.forEach((t, i) => {
+          if (diskless[i]) t.conn.write(c);
+          else collected[i]!.push(c.slice());
+        });
+      },
+      aux,
+      compress: this.host.config.getBool("rdbcompression"),
+    });
+    this.snapshot = snap;
+    snap.runInBackground().then(
+      () => {
+        this.snapshot = null;
+        targets.forEach((t, i) => {
+          if (!this.links.has(t.conn.id)) return;
+          if (diskless[i]) t.conn.write(enc.encode(marks[i]!));
+          else {
+            let n = 0;
+            for (const c of collected[i]!) n += c.length;
+            t.conn.write(enc.encode(`$${n}\r\n`));
+            for (const c of collected[i]!) t.conn.write(c);
+          }
+          t.state = RS_ONLINE;
+          for (const b of t.pending) t.conn.write(b);
+          t.pending = [];
+          this.host.log.notice(`Synchronization with replica ${t.conn.addr} succeeded`);
+        });
+        this.startWaiting();
+      },
+      (e) => {
+        this.snapshot = null;
+        this.host.log.warning(`Replication snapshot failed: ${e instanceof Error ? e.message : e}`);
+        for (const t of targets) t.conn.close();
+        this.startWaiting();
+      },
+    );
+  }
+
+  /** Start a snapshot for replicas that were waiting for one, if none is running. */
+  startWaiting(): void {
+    if (this.waitingForSnapshot.size === 0 || this.host.ks.snapshotHook !== null) return;
+    if (this.syncDue !== 0 && this.host.clock() < this.syncDue) return;
+    this.syncDue = 0;
+    const targets = [...this.waitingForSnapshot].filter((l) => this.links.has(l.conn.id));
+    this.waitingForSnapshot.clear();
+    if (targets.length > 0) this.startSnapshot(targets);
+  }
+
+  /** A replica connection closed. */
+  dropReplica(id: number): void {
+    this.pendingHandshake.delete(id);
+    const l = this.links.get(id);
+    if (l === undefined) return;
+    this.links.delete(id);
+    this.waitingForSnapshot.delete(l);
+    this.host.log.notice(`Connection with replica ${l.conn.addr} lost.`);
+    if (this.links.size === 0) this.noReplicasSince = this.host.clock();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Periodic work
+
+  cron(): void {
+    const now = this.host.clock();
+    if (this.waitingForSnapshot.size > 0) {
+      // Keep-alive newlines for replicas waiting for a delayed diskless sync.
+      for (const l of this.waitingForSnapshot) l.conn.write(NEWLINE);
+      this.startWaiting();
+    }
+    if (this.links.size > 0) {
+      const period = this.host.config.getInt("repl-ping-replica-period") * 1000;
+      if (now - this.lastPing >= period) {
+        this.lastPing = now;
+        if (this.backlog !== null) this.appendStream(encodeCommand([enc.encode("PING")]));
+      }
+      const timeout = this.host.config.getInt("repl-timeout") * 1000;
+      for (const l of [...this.links.values()]) {
+        if (l.state === RS_ONLINE && now - l.ackTime > timeout) {
+          this.host.log.warning(`Disconnecting timedout replica (streaming sync): ${l.conn.addr}`);
+          l.conn.close();
+        }
+      }
+    } else if (this.backlog !== null) {
+      const ttl = this.host.config.getInt("repl-backlog-ttl") * 1000;
+      if (ttl > 0 && now - this.noReplicasSince > ttl) {
+        // Redis frees the backlog after repl-backlog-ttl without replicas, and changes replid.
+        this.baseOffset = this.backlog.offset;
+        this.backlog = null;
+        this.shiftReplId();
+        this.replid2 = "0".repeat(40);
+        this.secondReplOffset = -1;
+      }
+    }
+  }
+
+  /** Send REPLCONF GETACK * to every online replica (WAIT). */
+  requestAcks(): void {
+    if (this.backlog === null) return;
+    this.appendStream(encodeCommand([enc.encode("REPLCONF"), enc.encode("GETACK"), enc.encode("*")]));
+  }
+
+  /** Number of online replicas that acknowledged at least `offset`. */
+  ackedAtLeast(offset: number): number {
+    let n = 0;
+    for (const l of this.links.values()) if (l.state === RS_ONLINE && l.ackOffset >= offset) n++;
+    return n;
+  }
+
+  /** After promotion or as Redis does when changing history: new ID, old one kept as replid2. */
+  shiftReplId(): void {
+    this.replid2 = this.replid;
+    this.secondReplOffset = this.offset + 1;
+    this.replid = randomReplId();
+  }
+
+  /** Become a primary continuing a replica's history (REPLICAOF NO ONE). */
+  promoteFrom(replid: string, offset: number): void {
+    this.replid = replid;
+    this.baseOffset = offset;
+    this.backlog = null;
+    this.ensureBacklog();
+    this.shiftReplId();
+  }
+
+  /** Take over the replication identity as a replica (we will feed our own sub-replicas). */
+  adopt(replid: string, offset: number): void {
+    this.replid = replid;
+    this.replid2 = "0".repeat(40);
+    this.secondReplOffset = -1;
+    this.baseOffset = offset;
+    if (this.backlog !== null) this.backlog = new Backlog(this.host.config.getInt("repl-backlog-size"), offset);
+  }
+
+  /** Raw bytes received from our own primary, forwarded verbatim to sub-replicas (chaining). */
+  forward(b: Uint8Array): void {
+    if (this.backlog === null) {
+      this.baseOffset += b.length;
+      return;
+    }
+    this.appendStream(b);
+  }
+
+  /** Drop every replica (e.g. becoming a replica ourselves). */
+  disconnectAll(): void {
+    for (const l of [...this.links.values()]) l.conn.close();
+  }
+
+  snapshotRunning(): boolean {
+    return this.snapshot !== null;
+  }
+}
