@@ -3,7 +3,8 @@
  * its table at the bottom, then list it here.
  */
 import { connectionFamily } from "./connection.ts";
+import { genericFamily } from "./generic.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, genericFamily];
