@@ -381,10 +381,12 @@ function scanCommand(c: CommandContext): void {
   const keys: Uint8Array[] = [];
   for (const key of found) {
     if (glob !== null && !glob.match(key)) continue;
+    const e = db.lookup(key);
+    if (e === null) continue;
     if (typeName !== null) {
-      const e = db.lookupReadNoTouch(key);
-      if (e === null || TYPE_NAMES[e.type] !== typeName) continue;
-    } else if (db.lookup(key) === null) continue;
+      c.ks.stats.hits++; // Redis reads the type with a (no-touch) read lookup: a hit
+      if (TYPE_NAMES[e.type] !== typeName) continue;
+    }
     keys.push(key);
   }
   c.out.arrayLen(2);

@@ -220,6 +220,9 @@ describe("generic commands vs real Redis: scripted", () => {
       ["FLUSHALL", "async"],
       ["DBSIZE"],
       ["FLUSHALL", "x"],
+      ["SELECT", "9999999999"],
+      ["SELECT", "-1"],
+      ["SELECT", "16"],
       ["SELECT", "0"],
     );
   });
