@@ -5,6 +5,9 @@
  * servers read their clocks a few ms apart).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { genericFamily } from "../../src/commands/generic.ts";
+import { Registry } from "../../src/commands/registry.ts";
+import { FLAG_NAMES, aclCategories, type CommandSpec } from "../../src/commands/spec.ts";
 import { Differ } from "../helpers/diff.ts";
 import { decode, latin1Encode, type Reply } from "../helpers/resp.ts";
 
@@ -330,6 +333,34 @@ describe("generic commands vs real Redis: scripted", () => {
       if (JSON.stringify(ks) !== JSON.stringify(rs)) bad.push(`${JSON.stringify(p)}: kedis ${JSON.stringify(ks)} redis ${JSON.stringify(rs)}`);
     }
     expect(bad.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe("generic command table vs real Redis's COMMAND INFO", () => {
+  test("arity, flags, key positions and ACL categories of every generic command and subcommand", async () => {
+    if (d === null) return;
+    const reg = new Registry([genericFamily]);
+    const ours = (spec: CommandSpec) => ({
+      name: spec.name,
+      arity: spec.arity,
+      flags: FLAG_NAMES.filter(([bit]) => spec.flags & bit).map(([, n]) => n).sort(),
+      keys: [spec.firstKey, spec.lastKey, spec.step],
+      acl: aclCategories(spec).sort(),
+    });
+    const theirs = (info: Reply[]) => ({
+      name: info[0] as string,
+      arity: info[1] as number,
+      flags: (info[2] as string[]).slice().sort(),
+      keys: [info[3] as number, info[4] as number, info[5] as number],
+      acl: (info[6] as string[]).slice().sort(),
+    });
+    for (const spec of reg.commands.values()) {
+      const info = ((await d.r.call("COMMAND", "INFO", spec.name)) as Reply[][])[0]!;
+      expect(ours(spec)).toEqual(theirs(info));
+      const subs = (info[9] as Reply[][]) ?? [];
+      expect([...(spec.subcommands?.keys() ?? [])].sort()).toEqual(subs.map((x) => (x[0] as string).split("|")[1]!).sort());
+      for (const sub of subs) expect(ours(spec.subcommands!.get((sub[0] as string).split("|")[1]!)!)).toEqual(theirs(sub));
+    }
   });
 });
 
