@@ -38,8 +38,10 @@ export class GlobPattern {
   private readonly kinds: Uint8Array;
   /** Literal byte per T_LITERAL token (lowercased under nocase). */
   private readonly lits: Uint8Array;
-  /** Membership table (256 entries, 1 = member) per T_SET token. */
-  private readonly sets: (Uint8Array | null)[];
+  /** Per T_SET token: byte offset of its 256-bit membership bitset in `bits`. */
+  private readonly setOffsets: Int32Array;
+  /** The sets' bitsets, 32 bytes each (compact: a long pattern of sets stays small). */
+  private readonly bits: Uint8Array;
   private readonly nocase: boolean;
   /** The pattern is just stars: matches every non-empty subject. */
   readonly allStars: boolean;
@@ -53,7 +55,8 @@ export class GlobPattern {
     this.nocase = nocase;
     const kinds: number[] = [];
     const lits: number[] = [];
-    const sets: (Uint8Array | null)[] = [];
+    const offsets: number[] = [];
+    const bitsets: Uint8Array[] = [];
     const n = pattern.length;
     let i = 0;
     while (i < n) {
@@ -63,32 +66,35 @@ export class GlobPattern {
         if (kinds.length === 0 || kinds[kinds.length - 1] !== T_STAR) {
           kinds.push(T_STAR);
           lits.push(0);
-          sets.push(null);
+          offsets.push(-1);
         }
         i++;
       } else if (c === 0x3f /* ? */) {
         kinds.push(T_ANY);
         lits.push(0);
-        sets.push(null);
+        offsets.push(-1);
         i++;
       } else if (c === 0x5b /* [ */) {
         const [set, next] = compileSet(pattern, i + 1, nocase);
         kinds.push(T_SET);
         lits.push(0);
-        sets.push(set);
+        offsets.push(bitsets.length * 32);
+        bitsets.push(set);
         i = next;
       } else {
         let b = c;
         if (c === 0x5c /* \ */ && i + 1 < n) b = pattern[++i]!;
         kinds.push(T_LITERAL);
         lits.push(nocase ? lower(b) : b);
-        sets.push(null);
+        offsets.push(-1);
         i++;
       }
     }
     this.kinds = Uint8Array.from(kinds);
     this.lits = Uint8Array.from(lits);
-    this.sets = sets;
+    this.setOffsets = Int32Array.from(offsets);
+    this.bits = new Uint8Array(bitsets.length * 32);
+    for (let k = 0; k < bitsets.length; k++) this.bits.set(bitsets[k]!, k * 32);
     this.allStars = kinds.length === 1 && kinds[0] === T_STAR;
   }
 
@@ -107,7 +113,8 @@ export class GlobPattern {
       return m === 0;
     }
     const lits = this.lits;
-    const sets = this.sets;
+    const offsets = this.setOffsets;
+    const bits = this.bits;
     const nocase = this.nocase;
     let p = 0; // next token
     let j = 0; // next subject byte
@@ -127,7 +134,7 @@ export class GlobPattern {
         let ok: boolean;
         if (k === T_LITERAL) ok = (nocase ? lower(c) : c) === lits[p];
         else if (k === T_ANY) ok = true;
-        else ok = sets[p]![c] === 1;
+        else ok = ((bits[offsets[p]! + (c >>> 3)]! >>> (c & 7)) & 1) === 1;
         if (ok) {
           p++;
           j++;
@@ -149,10 +156,18 @@ export class GlobPattern {
 }
 
 /**
- * Compile the set starting at `from` (just after `[`). Returns the membership table and the
- * pattern index after the set (after `]`, or the pattern's end when the set is left open).
+ * Compile the set starting at `from` (just after `[`). Returns its 256-bit bitset and the pattern
+ * index after the set (after `]`, or the pattern's end when the set is left open).
  */
 function compileSet(p: Uint8Array, from: number, nocase: boolean): [Uint8Array, number] {
+  const [table, next] = setTable(p, from, nocase);
+  const bits = new Uint8Array(32);
+  for (let x = 0; x < 256; x++) if (table[x] === 1) bits[x >>> 3]! |= 1 << (x & 7);
+  return [bits, next];
+}
+
+/** The set as a 256-entry table (1 = member), and the index after it. */
+function setTable(p: Uint8Array, from: number, nocase: boolean): [Uint8Array, number] {
   const n = p.length;
   const set = new Uint8Array(256);
   let i = from;
