@@ -8,6 +8,10 @@
  *
  * The keys are inserted directly into the keyspace (inserting over the socket would measure the
  * protocol, not expiry). Not part of `bun test` or the mitata suite: it runs for seconds.
+ *
+ * Measured on the shared 2-core dev box (load ~4), 1,000,000 keys / 1 s TTL: all reclaimed
+ * 0.9-1.5 s after the last key was due; client round trips p99 0.1-0.9 ms, max 16-30 ms, where
+ * the same box shows a 12-19 ms max with no expiry at all (scheduling and GC noise).
  */
 import { Server } from "../src/server/server.ts";
 import { OBJ_STRING } from "../src/store/value.ts";
