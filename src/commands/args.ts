@@ -23,6 +23,16 @@ export function intArg(arg: Uint8Array, msg: string = E.NOT_INTEGER): number {
   return n;
 }
 
+/**
+ * 32-bit integer argument (Redis's getIntFromObjectOrReply): not an integer → `msg`; an integer
+ * outside the int range → `msg` when given, else Redis's "value must between" text.
+ */
+export function int32Arg(arg: Uint8Array, msg?: string): number {
+  const n = intArg(arg, msg ?? E.NOT_INTEGER);
+  if (n < -2147483648 || n > 2147483647) fail(msg ?? "ERR value is out of range, value must between -2147483648 and 2147483647");
+  return n;
+}
+
 /** Exact 64-bit integer argument. */
 export function bigIntArg(arg: Uint8Array, msg: string = E.NOT_INTEGER): bigint {
   const n = parseBigInt64(arg);

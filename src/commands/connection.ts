@@ -4,7 +4,7 @@
  */
 import { R_PONG } from "../protocol/resp/writer.ts";
 import { E, fail } from "../protocol/errors.ts";
-import { intArg } from "./args.ts";
+import { int32Arg } from "./args.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily } from "./spec.ts";
 
@@ -24,7 +24,7 @@ function quitCommand(c: CommandContext): void {
 }
 
 function selectCommand(c: CommandContext): void {
-  const id = intArg(c.argv[1]!, "ERR value is not an integer or out of range");
+  const id = int32Arg(c.argv[1]!);
   const db = c.ks.dbs[id];
   if (id < 0 || db === undefined) fail(E.INVALID_DB);
   c.db = db;

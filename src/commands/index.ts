@@ -3,9 +3,10 @@
  * its table at the bottom, then list it here.
  */
 import { connectionFamily } from "./connection.ts";
+import { genericFamily } from "./generic.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 import { dumpFamily, persistenceFamily } from "./persistence.ts";
 import { replicationFamily } from "./replication.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, persistenceFamily, dumpFamily, replicationFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily];

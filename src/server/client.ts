@@ -69,6 +69,8 @@ export class Client {
   lastCmd: CommandSpec | null = null;
   /** What to propagate instead of argv for this command (deterministic rewrite), if set. */
   propArgv: Uint8Array[] | null = null;
+  /** Propagate this command even if it changed nothing (Redis's forceCommandPropagation). */
+  forcePropagation = false;
   readonly createdAt: number;
   lastInteraction: number;
   addr = "";

@@ -57,6 +57,13 @@ export interface CommandStats {
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
 export type KeyHook = (db: Database, key: Uint8Array) => void;
+/**
+ * A whole database is about to change at once: emptied (FLUSHDB/FLUSHALL, `other` null) or
+ * exchanged with `other` (SWAPDB: called once for each side). Called BEFORE the change, so a
+ * listener can still see which keys exist (WATCH: Redis's touchAllWatchedKeysInDb). Listeners
+ * that care about the state after a swap (blocked clients) can check on `afterCommand`.
+ */
+export type DbHook = (db: Database, other: Database | null) => void;
 
 export class Server {
   readonly config = new Config();
@@ -114,10 +121,16 @@ export class Server {
   executingTransaction = false;
   /** Clients blocked in WAIT. */
   private waiters = new Set<{ c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }>();
+  /** Whole-database changes (FLUSHDB, FLUSHALL, SWAPDB); see DbHook. Use `dbChanged()`. */
+  readonly onDbChanged: DbHook[] = [];
   private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
   private expireWorkUntil = 0;
+  /** A continuation slice of the active expiry cycle is scheduled (never run two chains). */
+  private expireChained = false;
+  /** Active expiry counters: for INFO-like reporting, tests and the expiry benchmark. */
+  readonly expireStats = { cycles: 0, slices: 0, checked: 0, expired: 0, maxSliceChecked: 0, timeLimitHits: 0 };
   private stopped = false;
 
   constructor(opts: ServerOptions = {}) {
@@ -167,6 +180,15 @@ export class Server {
     this.readerLimits.maxBulkLen = this.config.getInt("proto-max-bulk-len");
     this.readerLimits.queryBufferLimit = this.config.getInt("client-query-buffer-limit");
     this.log.setLevel(this.config.get("loglevel"));
+    this.ks.lfu = this.config.get("maxmemory-policy").endsWith("-lfu");
+    this.ks.lfuLogFactor = this.config.getInt("lfu-log-factor");
+    this.ks.lfuDecayTime = this.config.getInt("lfu-decay-time");
+  }
+
+  /** Tell `onDbChanged` listeners that `db` is about to be emptied or swapped with `other`. */
+  dbChanged(db: Database, other: Database | null): void {
+    const hs = this.onDbChanged;
+    for (let i = 0; i < hs.length; i++) hs[i]!(db, other);
   }
 
   requiresAuth(): boolean {
@@ -412,6 +434,7 @@ export class Server {
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
+    c.forcePropagation = false;
     if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const t0 = performance.now();
     try {
@@ -432,7 +455,7 @@ export class Server {
     this.stats.commandsProcessed++;
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
-    if (this.dirty !== dirtyBefore && !this.loading && spec.flags & F_WRITE) {
+    if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
       c.woff = this.repl.offset;
     }
@@ -575,7 +598,8 @@ export class Server {
   }
 
   private keyExpired(db: Database, key: Uint8Array): void {
-    this.dirty++;
+    // Like Redis, an expiry is not a change the command made (server.dirty stays): the DEL is
+    // propagated here, and the command itself propagates only if it changed something.
     this.propagate(db.id, [DEL, key]);
     this.notifyKeyspaceEvent(NOTIFY_EXPIRED, "expired", key, db.id);
   }
@@ -612,9 +636,16 @@ export class Server {
   cron(): void {
     this.ks.now = this.clock();
     this.activeExpireCycle();
+    // Like Redis's databasesCron: at most ~1 ms of incremental rehashing per run (the first
+    // database that needs it), and shrink checks for the others.
+    let rehashed = false;
     for (const db of this.ks.dbs) {
-      if (db.dict.isRehashing) db.dict.rehashFor(1);
-      else db.dict.maybeShrink();
+      if (db.dict.isRehashing) {
+        if (!rehashed) {
+          db.dict.rehashFor(1);
+          rehashed = true;
+        }
+      } else db.dict.maybeShrink();
     }
     this.rdb.cron();
     this.aof.cron();
@@ -626,48 +657,72 @@ export class Server {
 
   /**
    * Active expiry in the spirit of Redis's activeExpireCycle: walk expiring keys in slices of at
-   * most ~1 ms, keep going (yielding to I/O between slices) while slices keep finding more than
-   * 10% expired keys, and cap the work at 25% of the time between cron runs.
+   * most ~1 ms (and at most EXPIRE_SLICE_MAX_CHECKS keys), keep going (yielding to I/O between
+   * slices) while slices keep finding more than the acceptable share of expired keys (10%, less
+   * with active-expire-effort), and cap the work at 25% of the time between cron runs (more
+   * with effort). Where Redis samples random buckets, Kedis walks each database's ring of
+   * expiring keys from a saved cursor, so every volatile key is visited in turn.
    */
   activeExpireCycle(): void {
+    if (this.ks.replica) return;
     const period = 1000 / Math.max(1, this.config.getInt("hz"));
-    const effort = this.config.getInt("active-expire-effort");
-    this.expireWorkUntil = performance.now() + (period * (25 + 2 * (effort - 1))) / 100;
-    this.expireSlice();
+    const effort = this.config.getInt("active-expire-effort") - 1;
+    this.expireWorkUntil = performance.now() + (period * (25 + 2 * effort)) / 100;
+    this.expireStats.cycles++;
+    if (!this.expireChained) this.expireSlice();
   }
 
   private expireSlice(): void {
+    this.expireChained = false;
     if (this.stopped) return;
-    const sliceEnd = performance.now() + 1;
+    const sliceEnd = performance.now() + EXPIRE_SLICE_MS;
     this.ks.now = this.clock();
+    const effort = this.config.getInt("active-expire-effort") - 1;
+    const step = EXPIRE_STEP_CHECKS + 16 * effort;
+    const stale = EXPIRE_ACCEPTABLE_STALE - effort;
     const dbs = this.ks.dbs;
     let checked = 0;
     let expired = 0;
     let more = false;
     for (let visited = 0; visited < dbs.length; visited++) {
       const db = dbs[this.expireDb]!;
-      if (db.expires > 0) {
-        for (;;) {
-          const [ch, ex] = db.activeExpireSlice(64);
-          checked += ch;
-          expired += ex;
-          if (ch === 0 || ex * 10 < ch) break; // few expired here: move on
-          if (performance.now() > sliceEnd) {
-            more = true;
-            break;
-          }
+      while (db.expires > 0) {
+        const [ch, ex] = db.activeExpireSlice(Math.min(step, EXPIRE_SLICE_MAX_CHECKS - checked));
+        checked += ch;
+        expired += ex;
+        if (ch === 0 || ex * 100 <= ch * stale) break; // few expired here: move on
+        if (checked >= EXPIRE_SLICE_MAX_CHECKS || performance.now() >= sliceEnd) {
+          more = true;
+          break;
         }
       }
       if (more) break;
       this.expireDb = (this.expireDb + 1) % dbs.length;
     }
-    if (more && performance.now() < this.expireWorkUntil) setImmediate(() => this.expireSlice());
-    else if (more) this.expireWorkUntil = 0;
-    void checked;
+    const st = this.expireStats;
+    st.slices++;
+    st.checked += checked;
+    st.expired += expired;
+    if (checked > st.maxSliceChecked) st.maxSliceChecked = checked;
+    if (!more) return;
+    if (performance.now() < this.expireWorkUntil) {
+      this.expireChained = true;
+      setImmediate(() => this.expireSlice());
+    } else st.timeLimitHits++;
   }
 }
 
 export * from "../store/notify.ts";
+
+/** Wall time of one active-expiry slice before yielding to I/O. */
+const EXPIRE_SLICE_MS = 1;
+/** Hard cap on keys one slice examines, whatever the clock says (bounds a slice by construction). */
+export const EXPIRE_SLICE_MAX_CHECKS = 8192;
+/** Keys examined per step within a slice (before the stale-ratio and time checks). */
+const EXPIRE_STEP_CHECKS = 64;
+/** Percentage of expired keys under which a database is left alone until the next cycle. */
+const EXPIRE_ACCEPTABLE_STALE = 10;
+
 
 const DEL = new TextEncoder().encode("DEL");
 

@@ -29,6 +29,9 @@ export interface StoreHooks {
 export const WRONGTYPE: unique symbol = Symbol("WRONGTYPE");
 export type WrongType = typeof WRONGTYPE;
 
+/** Redis's LFU_INIT_VAL: new keys start with this counter so they are not evicted at once. */
+const LFU_INIT_VAL = 5;
+
 const NOOP_HOOKS: StoreHooks = { keyExpired() {}, keyModified() {}, keyCreated() {} };
 
 export class Keyspace {
@@ -45,9 +48,59 @@ export class Keyspace {
   snapEpoch = 0;
   snapshotHook: ((db: Database, e: KeyEntry) => void) | null = null;
   stats = { hits: 0, misses: 0, expired: 0 };
+  /**
+   * Access tracking mode, mirrored from config by the server: under an LFU maxmemory-policy the
+   * entry's `lru` field holds (minutes << 8 | log counter) instead of the seconds clock.
+   */
+  lfu = false;
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
   /** Redis's LRU clock in seconds, refreshed with `now`. */
   get lruClock(): number {
     return Math.floor(this.now / 1000) & 0xffffff;
+  }
+
+  /** Redis's LFUGetTimeInMinutes: minutes clock, 16 bits. */
+  get lfuMinutes(): number {
+    return Math.floor(this.now / 60000) & 0xffff;
+  }
+
+  /** `lru` value for a new key: the clock, or under LFU the initial counter (LFU_INIT_VAL 5). */
+  initialLru(): number {
+    return this.lfu ? (this.lfuMinutes << 8) | LFU_INIT_VAL : this.lruClock;
+  }
+
+  /** Record an access (Redis's lookupKey without LOOKUP_NOTOUCH): LRU clock or LFU counter. */
+  touch(e: KeyEntry): void {
+    if (!this.lfu) {
+      e.lru = this.lruClock;
+      return;
+    }
+    let counter = this.lfuDecayed(e);
+    // Logarithmic increment: the higher the counter, the less likely another step.
+    if (counter < 255) {
+      const base = counter - LFU_INIT_VAL;
+      const p = 1 / ((base < 0 ? 0 : base) * this.lfuLogFactor + 1);
+      if (Math.random() < p) counter++;
+    }
+    e.lru = (this.lfuMinutes << 8) | counter;
+  }
+
+  /** The LFU counter after decay for the minutes elapsed since the last access (OBJECT FREQ). */
+  lfuDecayed(e: KeyEntry): number {
+    const last = e.lru >>> 8;
+    const counter = e.lru & 255;
+    if (this.lfuDecayTime === 0) return counter;
+    const now = this.lfuMinutes;
+    const elapsed = now >= last ? now - last : 65535 - last + now;
+    const periods = Math.floor(elapsed / this.lfuDecayTime);
+    return periods > counter ? 0 : counter - periods;
+  }
+
+  /** Seconds since the last access under LRU tracking (OBJECT IDLETIME), clock wrap included. */
+  idleSeconds(e: KeyEntry): number {
+    const clock = this.lruClock;
+    return clock >= e.lru ? clock - e.lru : clock + (0xffffff - e.lru);
   }
 
   constructor(count: number) {
@@ -128,8 +181,19 @@ export class Database {
     if (e === null) this.ks.stats.misses++;
     else {
       this.ks.stats.hits++;
-      e.lru = this.ks.lruClock;
+      this.ks.touch(e);
     }
+    return e;
+  }
+
+  /**
+   * Lookup for commands that inspect a key without using it (TYPE, TTL, EXISTS, OBJECT, SCAN's
+   * TYPE filter): hit/miss stats but no access-time update, like Redis's LOOKUP_NOTOUCH.
+   */
+  lookupReadNoTouch(key: Uint8Array): KeyEntry | null {
+    const e = this.lookup(key);
+    if (e === null) this.ks.stats.misses++;
+    else this.ks.stats.hits++;
     return e;
   }
 
@@ -140,6 +204,7 @@ export class Database {
       e.lru = this.ks.lruClock;
       if (this.ks.snapshotHook !== null && e.snap < this.ks.snapEpoch) this.ks.snapshotHook(this, e);
     }
+    if (e !== null) this.ks.touch(e);
     return e;
   }
 
@@ -166,6 +231,7 @@ export class Database {
     const e = new KeyEntry(k, hashBytes(k), type, value, enc);
     e.lru = this.ks.lruClock;
     e.snap = this.ks.snapEpoch; // created after a running snapshot began: not part of it
+    e.lru = this.ks.initialLru();
     this.dict.insert(e);
     this.ks.hooks.keyCreated(this, k);
     this.ks.hooks.keyModified(this, k);
@@ -225,11 +291,14 @@ export class Database {
     this.ks.hooks.keyModified(this, e.key);
   }
 
-  flush(): void {
+  /** Drop every key (FLUSHDB); returns how many there were. */
+  flush(): number {
+    const n = this.dict.size;
     this.dict = new Dict<KeyEntry>();
     this.ring = null;
     this.expires = 0;
     this.expCursor = null;
+    return n;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -302,18 +371,23 @@ export class Database {
     return [checked, expired];
   }
 
-  /** Sample one random live key (RANDOMKEY): skips expired keys like Redis, bounded tries. */
+  /**
+   * A random live key (RANDOMKEY), like Redis's dbRandomKey: expired picks are deleted and the
+   * draw repeated (each retry removes a key, so this ends). On a replica expired keys are only
+   * hidden; when every key has an expiry, give up after 100 tries and return the last pick, as
+   * Redis does, rather than spin on a keyspace that is all logically expired.
+   */
   randomKey(): KeyEntry | null {
-    for (let tries = 0; tries < 100; tries++) {
+    let tries = 100;
+    for (;;) {
       const e = this.dict.random();
       if (e === null) return null;
       if (!this.isExpired(e)) return e;
       if (this.ks.replica) {
-        if (tries === 99) return e; // all volatile and expired on a replica: Redis returns one
+        if (this.expires === this.dict.size && --tries === 0) return e;
         continue;
       }
       this.expireEntry(e);
     }
-    return null;
   }
 }
