@@ -73,6 +73,8 @@ export class ReplicationPrimary {
   private snapshot: Snapshot | null = null;
   private lastPing = 0;
   private noReplicasSince = 0;
+  /** INFO stats: sync_full, sync_partial_ok, sync_partial_err. */
+  readonly stats = { full: 0, partialOk: 0, partialErr: 0 };
   /** Called when a replica's ACK may satisfy WAITing clients. */
   onAck: (() => void) | null = null;
 
@@ -185,9 +187,12 @@ export class ReplicationPrimary {
         const data = this.backlog.readFrom(offset);
         if (data.length > 0) conn.write(data);
         this.host.log.notice(`Partial resynchronization request from ${conn.addr} accepted. Sending ${data.length} bytes of backlog starting from offset ${offset}.`);
+        this.stats.partialOk++;
         return true;
       }
     }
+    if (replid !== null && replid !== "?") this.stats.partialErr++;
+    this.stats.full++;
     this.fullSync(link, replid !== null);
     return false;
   }
