@@ -330,11 +330,14 @@ describe("counters", () => {
     ]);
   });
 
-  test("INCRBYFLOAT replies with a bulk string under RESP3 too", async () => {
+  test("RESP3: INCRBYFLOAT is still a bulk string; nulls are _; LCS IDX is a map", async () => {
     lastClientResp(k.server, 3);
     try {
       expect(await c.callRaw("INCRBYFLOAT", "k", "1.5")).toBe("$3\r\n1.5\r\n");
       expect(await c.callRaw("SET", "k", "v", "NX")).toBe("_\r\n");
+      await c.call("MSET", "a", "ab", "b", "b");
+      expect(await c.callRaw("LCS", "a", "b", "IDX")).toBe("%2\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:1\r\n:1\r\n*2\r\n:0\r\n:0\r\n$3\r\nlen\r\n:1\r\n");
+      expect(await c.callRaw("MGET", "a", "missing")).toBe("*2\r\n$2\r\nab\r\n_\r\n");
     } finally {
       lastClientResp(k.server, 2);
     }
