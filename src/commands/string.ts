@@ -112,11 +112,17 @@ function parseSetOptions(argv: Uint8Array[], from: number, forSet: boolean): Set
 }
 
 /**
- * Redis's getExpireMillisecondsOrReply: the absolute expiry in ms (exact, as a bigint) for an
- * expire argument in seconds or ms, relative to now or absolute. Non-positive values and values
- * whose ms form overflows 64 bits are "invalid expire time".
+ * Redis's getExpireMillisecondsOrReply: the absolute expiry in ms for an expire argument in
+ * seconds or ms, relative to now or absolute. Non-positive values and values whose ms form
+ * overflows 64 bits are "invalid expire time". The result is exact: a number while it is a safe
+ * integer (the common case), else a bigint.
  */
-function expireMs(c: CommandContext, arg: Uint8Array, seconds: boolean, relative: boolean): bigint {
+function expireMs(c: CommandContext, arg: Uint8Array, seconds: boolean, relative: boolean): number | bigint {
+  const n = intArg(arg);
+  if (n > 0 && n < 2 ** 40) {
+    // Fast path: no overflow possible, stays well inside 2^53.
+    return (seconds ? n * 1000 : n) + (relative ? c.ks.now : 0);
+  }
   let v = bigIntArg(arg);
   if (v <= 0n || (seconds && v > INT64_MAX / 1000n)) fail(E.INVALID_EXPIRE(c.cmdName));
   if (seconds) v *= 1000n;
@@ -127,8 +133,8 @@ function expireMs(c: CommandContext, arg: Uint8Array, seconds: boolean, relative
   return v;
 }
 
-function expireFromFlags(c: CommandContext, o: SetOptions): bigint {
-  if (o.expire === null) return -1n;
+function expireFromFlags(c: CommandContext, o: SetOptions): number | bigint {
+  if (o.expire === null) return -1;
   return expireMs(c, o.expire, (o.flags & (O_EX | O_EXAT)) !== 0, (o.flags & (O_EX | O_PX)) !== 0);
 }
 
@@ -138,9 +144,9 @@ const REPLY_INT = 1;
 
 /**
  * The shared body of SET, SETNX, SETEX and PSETEX (Redis's setGenericCommand). `when` is the
- * validated absolute expiry in ms, or -1.
+ * validated absolute expiry in ms (exact), or -1.
  */
-function setGeneric(c: CommandContext, flags: number, key: Uint8Array, val: Uint8Array, when: bigint, reply: number): void {
+function setGeneric(c: CommandContext, flags: number, key: Uint8Array, val: Uint8Array, when: number | bigint, reply: number): void {
   const db = c.db;
   if (flags & O_GET) {
     const old = stringOf(db.lookupRead(key));
@@ -160,9 +166,9 @@ function setGeneric(c: CommandContext, flags: number, key: Uint8Array, val: Uint
   const e = db.set(key, OBJ_STRING, val.slice(), (flags & O_KEEPTTL) !== 0, stringEncodingFor(val));
   c.server.dirty++;
   notify(c, NOTIFY_STRING, "set", key);
-  if (when >= 0n) {
+  if (when >= 0) {
     db.setExpire(e, Number(when));
-    c.propArgv = [B_SET, key, val, B_PXAT, asciiBytes(when.toString())];
+    c.propArgv = [B_SET, key, val, B_PXAT, asciiBytes(String(when))];
     notify(c, NOTIFY_GENERIC, "expire", key);
   }
   if (flags & O_GET) return;
@@ -196,7 +202,7 @@ function setCommand(c: CommandContext): void {
 }
 
 function setnxCommand(c: CommandContext): void {
-  setGeneric(c, O_NX, c.argv[1]!, c.argv[2]!, -1n, REPLY_INT);
+  setGeneric(c, O_NX, c.argv[1]!, c.argv[2]!, -1, REPLY_INT);
 }
 
 function setexCommand(c: CommandContext): void {
@@ -251,14 +257,14 @@ function getexCommand(c: CommandContext): void {
   }
   const when = expireFromFlags(c, o);
   c.out.bulk(v);
-  if (when >= 0n) {
+  if (when >= 0) {
     if (Number(when) <= c.ks.now && !c.ks.replica) {
       c.db.delete(key);
       c.propArgv = [B_DEL, key];
       notify(c, NOTIFY_GENERIC, "del", key);
     } else {
       c.db.setExpire(e, Number(when));
-      c.propArgv = [B_PEXPIREAT, key, asciiBytes(when.toString())];
+      c.propArgv = [B_PEXPIREAT, key, asciiBytes(String(when))];
       signalModified(c, e);
       notify(c, NOTIFY_GENERIC, "expire", key);
     }
