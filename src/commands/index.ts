@@ -2,6 +2,7 @@
  * The explicit list of command families. Adding a family: write `src/commands/<group>.ts` with
  * its table at the bottom, then list it here.
  */
+import { bitmapFamily } from "./bitmap.ts";
 import { connectionFamily } from "./connection.ts";
 import { genericFamily } from "./generic.ts";
 import type { CommandFamily } from "./spec.ts";
@@ -9,4 +10,4 @@ import { stringFamily } from "./string.ts";
 import { dumpFamily, persistenceFamily } from "./persistence.ts";
 import { replicationFamily } from "./replication.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, bitmapFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily];

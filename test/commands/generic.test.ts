@@ -64,7 +64,7 @@ describe("DEL, UNLINK, EXISTS, TYPE, TOUCH, DBSIZE", () => {
     await c.call("SET", "b", "1");
     expect(await c.call("DEL", "a", "a", "nokey", "b")).toBe(2);
     expect(await c.call("DBSIZE")).toBe(0);
-    expect(events).toEqual(["0:del:a", "0:del:b"]);
+    expect(events).toEqual(["0:set:a", "0:set:b", "0:del:a", "0:del:b"]);
     expect(props.map((p) => p.join(" "))).toEqual(["0 SET a 1", "0 SET b 1", "0 DEL a a nokey b"]);
     expect(await c.call("UNLINK", "a")).toBe(0);
     expect(props.length).toBe(3); // nothing deleted: not propagated
@@ -73,7 +73,7 @@ describe("DEL, UNLINK, EXISTS, TYPE, TOUCH, DBSIZE", () => {
   test("UNLINK removes like DEL and emits del", async () => {
     await c.call("SET", "u", "1");
     expect(await c.call("UNLINK", "u", "u")).toBe(1);
-    expect(events).toEqual(["0:del:u"]);
+    expect(events).toEqual(["0:set:u", "0:del:u"]);
   });
 
   test("EXISTS counts repeated keys; TYPE names types or none", async () => {
@@ -116,7 +116,7 @@ describe("EXPIRE family, TTL family, PERSIST (fake clock)", () => {
     now = T0 + 10000;
     expect(await c.call("GET", "k")).toBeNull();
     expect(await c.call("TTL", "k")).toBe(-2);
-    expect(events).toEqual(["0:expire:k", "0:expired:k"]);
+    expect(events).toEqual(["0:set:k", "0:expire:k", "0:expired:k"]);
     // The lazy expiry is propagated as DEL.
     expect(props.at(-1)).toEqual(["0", "DEL", "k"]);
   });
