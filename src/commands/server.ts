@@ -309,7 +309,7 @@ function memoryStatsCommand(c: CommandContext): void {
   const dataset = field("used_memory_dataset");
   const keys = s.ks.totalKeys();
   const dbs = s.ks.dbs.filter((d) => d.size > 0);
-  c.out.mapLen(26 + dbs.length);
+  c.out.mapLen(27 + dbs.length);
   const int = (k: string, v: number) => {
     c.out.bulk(latin1Bytes(k));
     c.out.integer(Math.floor(v));

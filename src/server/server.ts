@@ -282,10 +282,15 @@ export class Server {
   scheduleCron(): void {
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.cronTimer = null;
+    this.cronPeriod = 0;
     if (!this.cronEnabled || !this.started || this.stopped) return;
     const hz = Math.max(1, Math.min(500, this.config.getInt("hz")));
-    this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.cronPeriod = Math.floor(1000 / hz);
+    this.cronTimer = setInterval(() => this.cron(), this.cronPeriod);
   }
+
+  /** Milliseconds between cron runs while the timer runs (0 when it does not). */
+  cronPeriod = 0;
 
   /** Redis's prepareForShutdown + exit: hooks (final save), close listeners, exit if main. */
   shutdown(opts: ShutdownOptions): boolean {
