@@ -95,6 +95,13 @@ function installHooks(server: Server): void {
     return null;
   });
 
+  cfg.onApply(["activedefrag"], () =>
+    // What Redis says when built without its own jemalloc; Kedis has no defragmentation either.
+    cfg.getBool("activedefrag")
+      ? "Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution"
+      : null,
+  );
+
   server.slowCommand = (c: Client, spec: CommandSpec, usec: number) => {
     if (c.flags & CF_BLOCKED) return;
     server.histograms.record(spec.id, usec);

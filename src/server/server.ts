@@ -496,7 +496,8 @@ export class Server {
     const id = spec.id;
     this.cmdStats.calls[id]!++;
     this.cmdStats.usec[id]! += usec;
-    if (this.stats.errorReplies !== errorsBefore) this.cmdStats.failed[id]!++;
+    // ">" not "!==": CONFIG RESETSTAT zeroes the counter during its own call.
+    if (this.stats.errorReplies > errorsBefore) this.cmdStats.failed[id]!++;
     this.stats.commandsProcessed++;
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
