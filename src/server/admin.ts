@@ -7,7 +7,7 @@
 import { F_FAST, F_SKIP_SLOWLOG, type CommandSpec } from "../commands/spec.ts";
 import type { ConfigExtras } from "../config/parse.ts";
 import { P_SENSITIVE } from "../config/table.ts";
-import { CF_BLOCKED, CF_UNIX, type Client } from "./client.ts";
+import { CF_BLOCKED, CF_PRIMARY, CF_PUBSUB, CF_REPLICA, CF_UNIX, type Client } from "./client.ts";
 import { genInfo, usedMemory } from "./info.ts";
 import type { Server } from "./server.ts";
 import { redactedArgs } from "./slowlog.ts";
@@ -102,21 +102,46 @@ function installHooks(server: Server): void {
       : null,
   );
 
+  // The per-command hook runs after every command: keep its settings in locals.
+  let slowThreshold = cfg.getInt("slowlog-log-slower-than");
+  let slowMax = cfg.getInt("slowlog-max-len");
+  let tracking = cfg.getBool("latency-tracking");
+  cfg.listeners.push((name) => {
+    if (name === "slowlog-log-slower-than") slowThreshold = cfg.getInt(name);
+    else if (name === "slowlog-max-len") slowMax = cfg.getInt(name);
+    else if (name === "latency-tracking") tracking = cfg.getBool(name);
+  });
+  const isSensitive = (p: string) => ((cfg.def(p)?.flags ?? 0) & P_SENSITIVE) !== 0;
+
   server.slowCommand = (c: Client, spec: CommandSpec, usec: number) => {
     if (c.flags & CF_BLOCKED) return;
-    server.histograms.record(spec.id, usec);
+    if (tracking) server.histograms.record(spec.id, usec);
     if (server.latency.threshold > 0) server.latency.addSampleIfNeeded(spec.flags & F_FAST ? "fast-command" : "command", Math.floor(usec / 1000));
-    if (spec.flags & F_SKIP_SLOWLOG) return;
-    const threshold = cfg.getInt("slowlog-log-slower-than");
-    if (threshold < 0 || usec < threshold) return;
-    const redact = redactedArgs(spec.name, c.argv, (p) => ((cfg.def(p)?.flags ?? 0) & P_SENSITIVE) !== 0);
+    if (slowThreshold < 0 || usec < slowThreshold || spec.flags & F_SKIP_SLOWLOG) return;
+    const redact = redactedArgs(spec.name, c.argv, isSensitive);
     const name = c.name === null ? "" : latin1(c.name);
-    server.slowlog.maybeAdd(c.argv, usec, threshold, cfg.getInt("slowlog-max-len"), server.clock(), c.addr, name, redact);
+    server.slowlog.maybeAdd(c.argv, usec, slowThreshold, slowMax, server.clock(), c.addr, name, redact);
   };
 
   server.cronHooks.push(() => {
     const st = server.stats;
     server.metrics.sample(server.clock(), st.commandsProcessed, st.netInputBytes, st.netOutputBytes);
+  });
+  // Idle clients are closed after `timeout` seconds (checked once a second, like clientsCron),
+  // except replicas, the primary, blocked and pub/sub clients.
+  let lastIdleCheck = 0;
+  server.cronHooks.push(() => {
+    const timeout = cfg.getInt("timeout");
+    const now = server.clock();
+    if (timeout <= 0 || now - lastIdleCheck < 1000) return;
+    lastIdleCheck = now;
+    for (const c of server.clients.values()) {
+      if (c.flags & (CF_REPLICA | CF_PRIMARY | CF_BLOCKED | CF_PUBSUB)) continue;
+      if (now - c.lastInteraction > timeout * 1000) {
+        server.log.verbose("Closing idle client");
+        c.close();
+      }
+    }
   });
   // Peak memory is sampled once a second; INFO also samples it when asked.
   let lastPeakSample = 0;

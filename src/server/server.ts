@@ -142,6 +142,7 @@ export class Server {
       const err = this.config.set(k, v);
       if (err !== null) throw new Error(`config '${k}': ${err}`);
     }
+    if (opts.logger === undefined) this.log.file = this.config.get("logfile");
     if (this.config.get("dir") === "") this.config.set("dir", process.cwd());
     this.configFile = opts.configFile ?? null;
     this.exitOnShutdown = opts.exitOnShutdown === true;
@@ -187,7 +188,11 @@ export class Server {
     this.latency.threshold = this.config.getInt("latency-monitor-threshold");
     this.slowlog.trim(this.config.getInt("slowlog-max-len"));
     this.protectedMode = this.config.getBool("protected-mode");
+    this.tcpKeepAlive = this.config.getInt("tcp-keepalive");
   }
+
+  /** Mirrors tcp-keepalive (seconds; 0 disables). */
+  tcpKeepAlive = 300;
 
   /** Mirrors protected-mode: refuse non-loopback clients while no password is set. */
   protectedMode = true;
@@ -294,7 +299,8 @@ export class Server {
 
   /** Redis's prepareForShutdown + exit: hooks (final save), close listeners, exit if main. */
   shutdown(opts: ShutdownOptions): boolean {
-    this.log.warning(opts.signal ? `Received ${opts.signal} scheduling shutdown...` : "User requested shutdown...");
+    if (opts.signal) this.log.warning(`Received ${opts.signal} scheduling shutdown...`);
+    this.log.warning("User requested shutdown...");
     for (const h of this.shutdownHooks) {
       const err = h(opts);
       if (err !== null) {
@@ -360,6 +366,7 @@ export class Server {
       sock.end();
       return;
     }
+    if (this.tcpKeepAlive > 0 && !(c.flags & CF_UNIX)) sock.setKeepAlive(true, this.tcpKeepAlive * 1000);
     c.laddr = this.port !== 0 && !(c.flags & CF_UNIX) ? `${sock.localAddress ?? "127.0.0.1"}:${this.port}` : this.config.get("unixsocket");
     this.clients.set(c.id, c);
   }

@@ -150,6 +150,24 @@ describe("CONFIG SET", () => {
     }
   });
 
+  test("timeout closes idle clients from the cron (fake clock)", async () => {
+    let now = 1_000_000_000_000;
+    const s = await startKedis({ clock: () => now, cron: false });
+    try {
+      const c = await s.client();
+      expect(await c.call("CONFIG", "SET", "timeout", "2")).toBe("OK");
+      now += 1500;
+      s.server.cron();
+      expect(await c.call("PING")).toBe("PONG");
+      now += 2500;
+      s.server.cron();
+      await c.waitClosed();
+      expect(c.closed).toBe(true);
+    } finally {
+      await s.stop();
+    }
+  });
+
   test("protected configs need enable-protected-configs", async () => {
     const s = await startKedis({ config: { "enable-protected-configs": "yes" } });
     try {
