@@ -266,6 +266,8 @@ export class Server {
         } catch (e) {
           const code = (e as { code?: string }).code;
           if (optional && (code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT" || code === "EPROTONOSUPPORT")) continue;
+          // An OS-chosen port may be taken on the other address family: optional ones skip it.
+          if (optional && port === 0 && code === "EADDRINUSE") continue;
           for (const l of created) l.stop(false);
           this.log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${e instanceof Error ? e.message : String(e)}`);
           return "Failed to bind to specified addresses.";

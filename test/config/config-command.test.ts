@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { networkInterfaces } from "node:os";
+import { existsSync, statSync } from "node:fs";
+import { networkInterfaces, tmpdir } from "node:os";
+import { join } from "node:path";
 import { PARAMS, P_HIDDEN, P_IMMUTABLE, P_PROTECTED, PARAM_BY_NAME } from "../../src/config/table.ts";
 import { LL_DEBUG } from "../../src/util/log.ts";
 import { TestClient } from "../helpers/client.ts";
@@ -178,6 +180,23 @@ describe("CONFIG SET", () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe("unix socket", () => {
+  test("unixsocket and unixsocketperm (octal) are honoured; the socket file goes away on stop", async () => {
+    const path = join(tmpdir(), `kedis-test-${process.pid}-${Date.now()}.sock`);
+    const s = await startKedis({ config: { unixsocket: path, unixsocketperm: "700" } });
+    try {
+      expect(statSync(path).mode & 0o777).toBe(0o700);
+      const c = await TestClient.connectUnix(path);
+      expect(await c.call("CONFIG", "GET", "unixsocketperm")).toEqual(["unixsocketperm", "700"]);
+      expect(await c.call("CONFIG", "SET", "unixsocket", "/tmp/x")).toEqual({ error: prefix("unixsocket") + "can't set immutable config" });
+      c.close();
+    } finally {
+      await s.stop();
+    }
+    expect(existsSync(path)).toBe(false);
   });
 });
 
