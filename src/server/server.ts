@@ -4,8 +4,8 @@
  * processCommand) and `call` (run, time, count, propagate), and the cron (active expiry,
  * rehashing, client timeouts).
  */
-import type { Socket, TCPSocketListener, UnixSocketListener } from "bun";
-import { chmodSync } from "node:fs";
+import type { Socket, TCPSocketListenOptions, TCPSocketListener, UnixSocketListener } from "bun";
+import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
 import { FAMILIES } from "../commands/index.ts";
 import { Registry, lowerName } from "../commands/registry.ts";
 import {
@@ -17,12 +17,14 @@ import {
   F_WRITE,
   type CommandSpec,
 } from "../commands/spec.ts";
-import { Config } from "../config/table.ts";
+import { Config } from "../config/config.ts";
+import type { ConfigExtras } from "../config/parse.ts";
 import { E, ReplyError, errorCode } from "../protocol/errors.ts";
 import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/resp/reader.ts";
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
-import { NOTIFY_EXPIRED } from "../store/notify.ts";
+import { NOTIFY_EXPIRED, keyspaceEventFlags } from "../store/notify.ts";
+import { REDIS_VERSION } from "./version.ts";
 import { Logger } from "../util/log.ts";
 import { RdbManager } from "../persistence/rdb-manager.ts";
 import { Aof } from "../persistence/aof.ts";
@@ -32,11 +34,27 @@ import { ReplicaLink } from "../replication/replica.ts";
 import { integerReply } from "../commands/replication.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
 import "../persistence/rdb/codecs.ts";
+import { Admin, type ShutdownHook, type ShutdownOptions } from "./admin.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_PRIMARY, CF_UNIX, Client } from "./client.ts";
+import { InstantMetrics, defaultGauges, defaultInfoSections, usedMemory, type InfoFields, type InfoProvider } from "./info.ts";
+import { CommandHistograms, LatencyMonitor } from "./latency.ts";
+import { SlowLog } from "./slowlog.ts";
+import { persistenceInfoLines } from "../persistence/info.ts";
+import { replicationInfoLines } from "../replication/info.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
   config?: Record<string, string>;
+  /** Pre-loaded configuration (main.ts parses the file and arguments into it). */
+  loadedConfig?: Config;
+  /** The configuration file the server was started with (for CONFIG REWRITE and INFO). */
+  configFile?: string | null;
+  /** Exit the process after SHUTDOWN (the main program); in-process servers only stop. */
+  exitOnShutdown?: boolean;
+  /** Path reported as INFO `executable`. */
+  executable?: string;
+  /** Non-parameter directives from the config file (ACL `user` lines, renames). */
+  configExtras?: ConfigExtras;
   /** Listen on a free loopback port chosen by the OS (tests). */
   ephemeralPort?: boolean;
   /** Clock in ms (tests inject a fake one). */
@@ -66,7 +84,7 @@ export type KeyHook = (db: Database, key: Uint8Array) => void;
 export type DbHook = (db: Database, other: Database | null) => void;
 
 export class Server {
-  readonly config = new Config();
+  readonly config: Config;
   readonly log: Logger;
   ks: Keyspace;
   readonly registry = new Registry(FAMILIES);
@@ -91,6 +109,10 @@ export class Server {
     netOutputBytes: 0,
     errorReplies: 0,
     errorCodes: new Map<string, number>(),
+    readsProcessed: 0,
+    writesProcessed: 0,
+    peakMemory: 0,
+    startupMemory: 0,
   };
   cmdStats: CommandStats;
   /** Subscribers to the write stream (AOF, replicas). */
@@ -104,7 +126,7 @@ export class Server {
   /** Called after every top-level command (blocked-client wake-ups and the like). */
   readonly afterCommand: ClientHook[] = [];
   /** Compatibility level reported to clients (INFO redis_version, HELLO, RDB aux). */
-  readonly redisVersion = "7.0.15";
+  readonly redisVersion = REDIS_VERSION;
   /** RDB persistence: SAVE/BGSAVE, save points, loading. */
   readonly rdb: RdbManager;
   /** Append-only file (multi-part, Redis 7.0 layout). */
@@ -123,7 +145,31 @@ export class Server {
   private waiters = new Set<{ c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }>();
   /** Whole-database changes (FLUSHDB, FLUSHALL, SWAPDB); see DbHook. Use `dbChanged()`. */
   readonly onDbChanged: DbHook[] = [];
-  private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
+  // --- Configuration and administration (INFO, SLOWLOG, LATENCY, SHUTDOWN; see admin.ts)
+  configFile: string | null;
+  readonly executable: string;
+  readonly exitOnShutdown: boolean;
+  /** Unix time (seconds) of the last successful save (LASTSAVE). */
+  get lastSave(): number {
+    return Math.floor(this.rdb.lastSave / 1000);
+  }
+  /** Run by SHUTDOWN and signals before the listeners close (final save, AOF flush). */
+  readonly shutdownHooks: ShutdownHook[] = [];
+  /** Run by CONFIG RESETSTAT after the server's own counters are reset. */
+  readonly resetStatHooks: (() => void)[] = [];
+  /** INFO sections by lowercase name; layers replace the provider of the section they own. */
+  readonly infoSections: Map<string, InfoProvider> = defaultInfoSections();
+  /** Counters other layers own, read by INFO. */
+  readonly gauges = defaultGauges();
+  readonly metrics = new InstantMetrics();
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  readonly histograms: CommandHistograms;
+  /** INFO, CONFIG RESETSTAT/REWRITE services for the command layer. */
+  readonly admin: Admin;
+  private tcpListeners: TCPSocketListener<Client>[] = [];
+  private unixListener: UnixSocketListener<Client> | null = null;
+  private started = false;
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
   private expireWorkUntil = 0;
@@ -135,10 +181,16 @@ export class Server {
 
   constructor(opts: ServerOptions = {}) {
     this.log = opts.logger ?? new Logger();
+    this.config = opts.loadedConfig ?? new Config();
     for (const [k, v] of Object.entries(opts.config ?? {})) {
       const err = this.config.set(k, v);
       if (err !== null) throw new Error(`config '${k}': ${err}`);
     }
+    if (opts.logger === undefined) this.log.file = this.config.get("logfile");
+    if (this.config.get("dir") === "") this.config.set("dir", process.cwd());
+    this.configFile = opts.configFile ?? null;
+    this.exitOnShutdown = opts.exitOnShutdown === true;
+    this.executable = opts.executable ?? process.execPath;
     this.clock = opts.clock ?? Date.now;
     this.startTime = this.clock();
     this.runId = randomHex(40);
@@ -158,18 +210,38 @@ export class Server {
     const n = this.registry.specs.length;
     this.cmdStats = { calls: new Float64Array(n), usec: new Float64Array(n), rejected: new Float64Array(n), failed: new Float64Array(n) };
     this.out.onError = (text) => this.countError(text);
+    this.histograms = new CommandHistograms(n);
     this.rdb = new RdbManager(this);
     this.aof = new Aof(this);
     this.propagators.push((db, argv) => this.aof.feed(db, argv));
     this.repl = new ReplicationPrimary(this);
+    this.infoSections.set("persistence", (s) => infoFields(persistenceInfoLines(s)));
+    // Persistence and replication settings that take effect at once, as in Redis.
+    this.config.onApply(["appendonly"], () => {
+      if (!this.started) return null;
+      if (this.config.getBool("appendonly")) return this.aof.enable();
+      this.aof.disable();
+      return null;
+    });
+    this.config.onApply(["appendfsync"], () => {
+      if (this.aof.enabled) this.aof.applyPolicy();
+      return null;
+    });
+    this.config.onApply(["repl-backlog-size"], () => {
+      this.repl.backlog?.resize(this.config.getInt("repl-backlog-size"));
+      return null;
+    });
+    this.infoSections.set("replication", (s) => infoFields(replicationInfoLines(s)));
     this.repl.onAck = () => this.checkWaiters();
     this.onClientClose.push((c) => {
       this.repl.dropReplica(c.id);
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
-    this.applyConfig();
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
+    this.applyConfig();
+    this.admin = new Admin(this, opts.configExtras ?? { users: [], renames: [] });
+    this.stats.startupMemory = this.stats.peakMemory = usedMemory();
   }
 
   private readonly ephemeral: boolean;
@@ -183,6 +255,11 @@ export class Server {
     this.ks.lfu = this.config.get("maxmemory-policy").endsWith("-lfu");
     this.ks.lfuLogFactor = this.config.getInt("lfu-log-factor");
     this.ks.lfuDecayTime = this.config.getInt("lfu-decay-time");
+    this.notifyFlags = keyspaceEventFlags(this.config.get("notify-keyspace-events"));
+    this.latency.threshold = this.config.getInt("latency-monitor-threshold");
+    this.slowlog.trim(this.config.getInt("slowlog-max-len"));
+    this.protectedMode = this.config.getBool("protected-mode");
+    this.tcpKeepAlive = this.config.getInt("tcp-keepalive");
   }
 
   /** Tell `onDbChanged` listeners that `db` is about to be emptied or swapped with `other`. */
@@ -190,6 +267,12 @@ export class Server {
     const hs = this.onDbChanged;
     for (let i = 0; i < hs.length; i++) hs[i]!(db, other);
   }
+
+  /** Mirrors tcp-keepalive (seconds; 0 disables). */
+  tcpKeepAlive = 300;
+
+  /** Mirrors protected-mode: refuse non-loopback clients while no password is set. */
+  protectedMode = true;
 
   requiresAuth(): boolean {
     return this.config.get("requirepass") !== "";
@@ -250,35 +333,126 @@ export class Server {
     this.loadData();
     const of = this.config.get("replicaof").trim().split(/\s+/);
     if (of.length === 2) this.replicaof(of[0]!, Number(of[1]));
-    const handlers = {
-      open: (sock: Socket<Client>) => this.onOpen(sock),
-      data: (sock: Socket<Client>, chunk: Uint8Array) => this.onData(sock.data, chunk),
-      drain: (sock: Socket<Client>) => sock.data?.drain(),
-      close: (sock: Socket<Client>) => this.onClose(sock.data),
-      error: (sock: Socket<Client>, err: Error) => this.log.verbose(`client error: ${err.message}`),
-    };
     const port = this.ephemeral ? 0 : this.config.getInt("port");
-    if (this.ephemeral || port !== 0) {
-      const binds = this.config.get("bind").split(/\s+/).filter((s) => s !== "");
-      for (const raw of binds.length > 0 ? binds : ["127.0.0.1"]) {
-        const hostname = raw.startsWith("-") ? raw.slice(1) : raw;
-        const l = Bun.listen<Client>({ hostname, port: this.port || port, socket: handlers });
-        this.port = l.port;
-        this.listeners.push(l);
-      }
-    }
+    const err = this.listenTcp(port, this.config.get("bind"));
+    if (err !== null) throw new Error(err);
     const unix = this.config.get("unixsocket");
     if (unix !== "") {
-      this.listeners.push(Bun.listen<Client>({ unix, socket: handlers }));
+      try {
+        unlinkSync(unix);
+      } catch {
+        // No stale socket file.
+      }
+      this.unixListener = Bun.listen<Client>({ unix, socket: this.socketHandlers });
       const perm = this.config.getInt("unixsocketperm");
       if (perm !== 0) chmodSync(unix, perm);
     }
-    if (this.cronEnabled) {
-      const hz = Math.max(1, Math.min(500, this.config.getInt("hz")));
-      this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.started = true;
+    this.scheduleCron();
+    const pidfile = this.config.get("pidfile");
+    if (pidfile !== "") {
+      try {
+        writeFileSync(pidfile, `${process.pid}\n`);
+      } catch (e) {
+        this.log.warning(`Failed to write PID file: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
-    this.log.notice(`Server initialized`);
-    this.log.notice(`Ready to accept connections tcp on port ${this.port}`);
+    this.log.notice(`Running mode=standalone, port=${this.port}.`);
+    this.log.warning("Server initialized");
+    this.log.notice("Ready to accept connections");
+  }
+
+  private readonly socketHandlers = {
+    open: (sock: Socket<Client>) => this.onOpen(sock),
+    data: (sock: Socket<Client>, chunk: Uint8Array) => this.onData(sock.data, chunk),
+    drain: (sock: Socket<Client>) => sock.data?.drain(),
+    close: (sock: Socket<Client>) => this.onClose(sock.data),
+    error: (sock: Socket<Client>, err: Error) => this.log.verbose(`client error: ${err.message}`),
+  };
+
+  /**
+   * (Re)bind the TCP listeners: `bind` is the list of addresses (`*` any IPv4, `::*` any IPv6,
+   * `-` prefix: skip if unavailable), port 0 disables TCP (unless the server was asked for an
+   * ephemeral port). New listeners are opened before the old ones close, so a failure leaves
+   * the server as it was; connected clients stay connected. Returns an error text or null.
+   */
+  listenTcp(port: number, bind: string): string | null {
+    const created: TCPSocketListener<Client>[] = [];
+    const addrs = bind.split(" ").filter((a) => a !== "");
+    let chosen = port;
+    if (port !== 0 || this.ephemeral) {
+      for (const raw of addrs) {
+        const optional = raw.startsWith("-");
+        const addr = optional ? raw.slice(1) : raw;
+        const hostname = addr === "*" ? "0.0.0.0" : addr === "::*" ? "::" : addr;
+        try {
+          // ipv6Only (honoured by Bun, not yet in its listen typings) lets `*` and `::*` coexist.
+          const options: TCPSocketListenOptions<Client> & { ipv6Only: boolean } = { hostname, port: chosen, ipv6Only: hostname.includes(":"), socket: this.socketHandlers };
+          const l = Bun.listen<Client>(options);
+          chosen = l.port;
+          created.push(l);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (optional && (code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT" || code === "EPROTONOSUPPORT")) continue;
+          // An OS-chosen port may be taken on the other address family: optional ones skip it.
+          if (optional && port === 0 && code === "EADDRINUSE") continue;
+          for (const l of created) l.stop(false);
+          this.log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${e instanceof Error ? e.message : String(e)}`);
+          return "Failed to bind to specified addresses.";
+        }
+      }
+    }
+    for (const l of this.tcpListeners) l.stop(false);
+    this.tcpListeners = created;
+    this.port = created.length > 0 ? chosen : port;
+    return null;
+  }
+
+  /** Listening: start() ran and stop() did not. */
+  get isRunning(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  /** (Re)start the cron timer at `hz` (after CONFIG SET hz). */
+  scheduleCron(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    this.cronPeriod = 0;
+    if (!this.cronEnabled || !this.started || this.stopped) return;
+    const hz = Math.max(1, Math.min(500, this.config.getInt("hz")));
+    this.cronPeriod = Math.floor(1000 / hz);
+    this.cronTimer = setInterval(() => this.cron(), this.cronPeriod);
+  }
+
+  /** Milliseconds between cron runs while the timer runs (0 when it does not). */
+  cronPeriod = 0;
+
+  /** Redis's prepareForShutdown + exit: hooks (final save), close listeners, exit if main. */
+  shutdown(opts: ShutdownOptions): boolean {
+    if (opts.signal) this.log.warning(`Received ${opts.signal} scheduling shutdown...`);
+    this.log.warning("User requested shutdown...");
+    for (const h of this.shutdownHooks) {
+      const err = h(opts);
+      if (err !== null) {
+        this.log.warning(err);
+        if (!opts.force) {
+          this.log.warning("Errors trying to shut down the server. Check the logs for more information.");
+          return false;
+        }
+      }
+    }
+    const pidfile = this.config.get("pidfile");
+    if (pidfile !== "") {
+      try {
+        unlinkSync(pidfile);
+      } catch {
+        // Already gone.
+      }
+    }
+    this.log.warning(`Redis is now ready to exit, bye bye...`);
+    void this.stop();
+    if (this.exitOnShutdown) process.exit(0);
+    return true;
   }
 
   /** Stop listening and close every client. */
@@ -288,8 +462,21 @@ export class Server {
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.aof.close();
     this.replica?.stop();
-    for (const l of this.listeners) l.stop(true);
-    for (const c of this.clients.values()) c.socket?.terminate();
+    for (const l of this.tcpListeners) l.stop(true);
+    this.tcpListeners = [];
+    if (this.unixListener !== null) {
+      this.unixListener.stop(true);
+      this.unixListener = null;
+      try {
+        unlinkSync(this.config.get("unixsocket"));
+      } catch {
+        // Already gone.
+      }
+    }
+    for (const c of this.clients.values()) {
+      c.flags |= CF_CLOSE_ASAP;
+      c.socket?.terminate();
+    }
     this.clients.clear();
   }
 
@@ -306,6 +493,12 @@ export class Server {
     }
     c.addr = sock.remoteAddress ? `${sock.remoteAddress}:${sock.remotePort ?? 0}` : "/unix";
     if (c.addr === "/unix") c.flags |= CF_UNIX;
+    else if (this.protectedMode && !this.requiresAuth() && !isLoopback(sock.remoteAddress)) {
+      sock.write(DENIED);
+      sock.end();
+      return;
+    }
+    if (this.tcpKeepAlive > 0 && !(c.flags & CF_UNIX)) sock.setKeepAlive(true, this.tcpKeepAlive * 1000);
     c.laddr = this.port !== 0 && !(c.flags & CF_UNIX) ? `${sock.localAddress ?? "127.0.0.1"}:${this.port}` : this.config.get("unixsocket");
     this.clients.set(c.id, c);
   }
@@ -324,6 +517,7 @@ export class Server {
   /** Parse and run every complete command in the input, then write the replies once. */
   onData(c: Client, chunk: Uint8Array): void {
     this.stats.netInputBytes += chunk.length;
+    this.stats.readsProcessed++;
     c.reader.feed(chunk);
     this.processInput(c);
   }
@@ -354,6 +548,7 @@ export class Server {
     const bytes = out.take();
     if (bytes.length > 0) {
       this.stats.netOutputBytes += bytes.length;
+      this.stats.writesProcessed++;
       // Replies never leave before the writes they acknowledge reached the AOF.
       if (this.aof.pending) this.aof.beforeReply(c, bytes);
       else c.write(bytes);
@@ -451,7 +646,8 @@ export class Server {
     const id = spec.id;
     this.cmdStats.calls[id]!++;
     this.cmdStats.usec[id]! += usec;
-    if (this.stats.errorReplies !== errorsBefore) this.cmdStats.failed[id]!++;
+    // ">" not "!==": CONFIG RESETSTAT zeroes the counter during its own call.
+    if (this.stats.errorReplies > errorsBefore) this.cmdStats.failed[id]!++;
     this.stats.commandsProcessed++;
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
@@ -635,7 +831,7 @@ export class Server {
   /** Periodic work, `hz` times a second. Tests with a fake clock call it directly. */
   cron(): void {
     this.ks.now = this.clock();
-    this.activeExpireCycle();
+    if (this.activeExpireEnabled) this.activeExpireCycle();
     // Like Redis's databasesCron: at most ~1 ms of incremental rehashing per run (the first
     // database that needs it), and shrink checks for the others.
     let rehashed = false;
@@ -654,6 +850,8 @@ export class Server {
   }
 
   readonly cronHooks: (() => void)[] = [];
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the active expiry cycle off. */
+  activeExpireEnabled = true;
 
   /**
    * Active expiry in the spirit of Redis's activeExpireCycle: walk expiring keys in slices of at
@@ -725,6 +923,24 @@ const EXPIRE_ACCEPTABLE_STALE = 10;
 
 
 const DEL = new TextEncoder().encode("DEL");
+
+function isLoopback(addr: string | undefined): boolean {
+  if (addr === undefined) return true;
+  return addr.startsWith("127.") || addr === "::1" || addr.startsWith("::ffff:127.");
+}
+
+/** Redis 7.0's protected-mode refusal, byte for byte (its typo included). */
+const DENIED = new TextEncoder().encode(
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n",
+);
+
+/** "name:value" lines as INFO field pairs. */
+function infoFields(lines: string[]): InfoFields {
+  return lines.map((l) => {
+    const i = l.indexOf(":");
+    return [l.slice(0, i), l.slice(i + 1)];
+  });
+}
 
 function randomHex(n: number): string {
   const b = new Uint8Array(n / 2);
