@@ -3,7 +3,9 @@
  * its table at the bottom, then list it here.
  */
 import { connectionFamily } from "./connection.ts";
+import { hashFamily } from "./hash.ts";
+import { listFamily } from "./list.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, listFamily, hashFamily];

@@ -64,6 +64,10 @@ export const PARAMS: ParamDef[] = [
   { name: "active-expire-effort", type: "int", default: "1", min: 1, max: 10, mutable: true },
   { name: "lfu-log-factor", type: "int", default: "10", min: 0, max: 2147483647, mutable: true },
   { name: "lfu-decay-time", type: "int", default: "1", min: 0, max: 2147483647, mutable: true },
+  // Encoding thresholds read by the list and hash types.
+  { name: "list-max-listpack-size", aliases: ["list-max-ziplist-size"], type: "int", default: "-2", min: -2147483648, max: 2147483647, mutable: true },
+  { name: "hash-max-listpack-entries", aliases: ["hash-max-ziplist-entries"], type: "int", default: "128", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
+  { name: "hash-max-listpack-value", aliases: ["hash-max-ziplist-value"], type: "memory", default: "64", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
 ];
 
 export const PARAM_BY_NAME = new Map<string, ParamDef>();

@@ -22,6 +22,7 @@ import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/res
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
 import { Logger } from "../util/log.ts";
+import { Blocking } from "./blocking.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_MULTI, CF_UNIX, Client } from "./client.ts";
 
 export interface ServerOptions {
@@ -62,6 +63,10 @@ export class Server {
   readonly readerLimits: ReaderLimits = { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 };
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
+  /** Clients blocked right now, by any blocking mechanism (INFO blocked_clients). */
+  blockedClients = 0;
+  /** Blocked clients: BLPOP & co, BZPOPMIN, XREAD BLOCK (src/server/blocking.ts). */
+  readonly blocking: Blocking;
   readonly clock: () => number;
   readonly startTime: number;
   readonly runId: string;
@@ -120,6 +125,7 @@ export class Server {
     this.applyConfig();
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
+    this.blocking = new Blocking(this);
   }
 
   private readonly ephemeral: boolean;
@@ -176,6 +182,7 @@ export class Server {
     if (this.stopped) return;
     this.stopped = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.blocking.stop();
     for (const l of this.listeners) l.stop(true);
     for (const c of this.clients.values()) c.socket?.terminate();
     this.clients.clear();
