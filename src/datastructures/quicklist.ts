@@ -403,13 +403,15 @@ export class QuickList {
     const k = this.lk;
     if (k === 0 && c.prev !== null && this.allowInsert(c.prev, es)) {
       const p = c.prev;
-      writeEntry(p.buf, this.openGap(p, p.end, es), v);
+      const at = this.openGap(p, p.end, es); // may reallocate p.buf
+      writeEntry(p.buf, at, v);
       p.count++;
       this.length++;
       return;
     }
     if (this.allowInsert(c, es)) {
-      writeEntry(c.buf, this.openGap(c, this.lp, es), v);
+      const at = this.openGap(c, this.lp, es); // may reallocate c.buf
+      writeEntry(c.buf, at, v);
       c.count++;
       this.length++;
       return;
@@ -427,10 +429,12 @@ export class QuickList {
       right = this.split(c, k, this.lp);
     }
     if (left.count > 0 && this.allowInsert(left, es)) {
-      writeEntry(left.buf, this.openGap(left, left.end, es), v);
+      const at = this.openGap(left, left.end, es); // may reallocate left.buf
+      writeEntry(left.buf, at, v);
       left.count++;
     } else if (this.allowInsert(right, es)) {
-      writeEntry(right.buf, this.openGap(right, right.start, es), v);
+      const at = this.openGap(right, right.start, es); // may reallocate right.buf
+      writeEntry(right.buf, at, v);
       right.count++;
     } else {
       let mid = left;
@@ -438,7 +442,8 @@ export class QuickList {
         mid = this.newChunk(es);
         this.chunks.insertAfter(left, mid);
       }
-      writeEntry(mid.buf, this.openGap(mid, mid.end, es), v);
+      const at = this.openGap(mid, mid.end, es); // may reallocate mid.buf
+      writeEntry(mid.buf, at, v);
       mid.count++;
     }
     this.length++;
