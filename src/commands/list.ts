@@ -10,7 +10,7 @@ import { WRONGTYPE } from "../store/database.ts";
 import { ListValue } from "../store/types/list.ts";
 import { OBJ_LIST } from "../store/value.ts";
 import { asciiBytes, parseInt64 } from "../util/numbers.ts";
-import { intArg, is } from "./args.ts";
+import { bigIntArg, intArg, is } from "./args.ts";
 import { BLOCKED_LIST, SERVED, STOP, timeoutArg, type ServeResult } from "./blocking-args.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily, KeyFinder } from "./spec.ts";
@@ -224,13 +224,17 @@ function lposCommand(c: CommandContext): void {
   const argv = c.argv;
   const ele = argv[2]!;
   let rank = 1;
+  let rankMin = false;
   let count = -1; // -1: no COUNT given
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
     const opt = argv[j]!;
     const more = j + 1 < argv.length;
     if (is(opt, "rank") && more) {
-      rank = intArg(argv[++j]!);
+      const big = bigIntArg(argv[++j]!);
+      // rank = LLONG_MIN cannot be negated in Redis either: "matches >= rank" then holds at once.
+      rankMin = big === -(2n ** 63n);
+      rank = Number(big);
       if (rank === 0) {
         fail("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
       }
@@ -249,8 +253,7 @@ function lposCommand(c: CommandContext): void {
     return;
   }
   const fromTail = rank < 0;
-  // rank = LLONG_MIN cannot be negated in Redis either: "matches >= rank" then holds at once.
-  const skip = rank === -9223372036854775808 ? 0 : Math.abs(rank) - 1;
+  const skip = rankMin ? 0 : Math.abs(rank) - 1;
   const want = count < 0 ? 1 : count === 0 ? Number.MAX_SAFE_INTEGER : count;
   const found: number[] = [];
   let seen = 0;
