@@ -280,9 +280,11 @@ function hrandfieldCommand(c: CommandContext): void {
   } else if (argv.length > 4) {
     fail(E.SYNTAX);
   }
-  const count = intArg(argv[2]!);
-  if (count === -9223372036854775808) fail("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
-  if (withValues && count < -4611686018427387903) fail("ERR value is out of range");
+  const big = bigIntArg(argv[2]!);
+  if (big === INT64_MIN) fail("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+  // Redis refuses counts whose reply length (2 per pair) would overflow.
+  if (withValues && big < -(INT64_MAX / 2n)) fail("ERR value is out of range");
+  const count = Number(big);
   const h = readHash(c, argv[1]!);
   const out = c.out;
   if (h === null || count === 0) {
