@@ -9,7 +9,7 @@
  */
 import { globMatch } from "../datastructures/byte-glob.ts";
 import { E, fail } from "../protocol/errors.ts";
-import { NOTIFY_GENERIC, NOTIFY_HASH } from "../server/server.ts";
+import { NOTIFY_GENERIC, NOTIFY_HASH } from "../store/keyspace-events.ts";
 import { WRONGTYPE } from "../store/database.ts";
 import { HashValue, type HashLimits } from "../store/types/hash.ts";
 import { OBJ_HASH } from "../store/value.ts";

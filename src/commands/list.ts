@@ -5,7 +5,7 @@
  * by the same pop code; served and immediate pops propagate as their non-blocking form.
  */
 import { E, fail } from "../protocol/errors.ts";
-import { NOTIFY_GENERIC, NOTIFY_LIST } from "../server/server.ts";
+import { NOTIFY_GENERIC, NOTIFY_LIST } from "../store/keyspace-events.ts";
 import { WRONGTYPE } from "../store/database.ts";
 import { ListValue } from "../store/types/list.ts";
 import { OBJ_LIST } from "../store/value.ts";

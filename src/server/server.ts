@@ -21,6 +21,7 @@ import { E, ReplyError, errorCode } from "../protocol/errors.ts";
 import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/resp/reader.ts";
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
+import { NOTIFY_EXPIRED } from "../store/keyspace-events.ts";
 import { Logger } from "../util/log.ts";
 import { Blocking } from "./blocking.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_MULTI, CF_UNIX, Client } from "./client.ts";
@@ -451,21 +452,25 @@ export class Server {
   }
 }
 
-export const NOTIFY_KEYSPACE = 1 << 0; // K
-export const NOTIFY_KEYEVENT = 1 << 1; // E
-export const NOTIFY_GENERIC = 1 << 2; // g
-export const NOTIFY_STRING = 1 << 3; // $
-export const NOTIFY_LIST = 1 << 4; // l
-export const NOTIFY_SET = 1 << 5; // s
-export const NOTIFY_HASH = 1 << 6; // h
-export const NOTIFY_ZSET = 1 << 7; // z
-export const NOTIFY_EXPIRED = 1 << 8; // x
-export const NOTIFY_EVICTED = 1 << 9; // e
-export const NOTIFY_STREAM = 1 << 10; // t
-export const NOTIFY_KEY_MISS = 1 << 11; // m
-export const NOTIFY_LOADED = 1 << 12; // module only
-export const NOTIFY_MODULE = 1 << 13; // d
-export const NOTIFY_NEW = 1 << 14; // n
+// Keyspace-event class bits live in the store layer (command families import them from there
+// without a run-time cycle through this module); re-exported here for existing users.
+export {
+  NOTIFY_KEYSPACE,
+  NOTIFY_KEYEVENT,
+  NOTIFY_GENERIC,
+  NOTIFY_STRING,
+  NOTIFY_LIST,
+  NOTIFY_SET,
+  NOTIFY_HASH,
+  NOTIFY_ZSET,
+  NOTIFY_EXPIRED,
+  NOTIFY_EVICTED,
+  NOTIFY_STREAM,
+  NOTIFY_KEY_MISS,
+  NOTIFY_LOADED,
+  NOTIFY_MODULE,
+  NOTIFY_NEW,
+} from "../store/keyspace-events.ts";
 
 const DEL = new TextEncoder().encode("DEL");
 

@@ -4,6 +4,8 @@
  * name (read in-process on Kedis, since OBJECT lives in another family).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { hashFamily } from "../../src/commands/hash.ts";
+import { listFamily } from "../../src/commands/list.ts";
 import { Differ } from "../helpers/diff.ts";
 import { rng } from "../unit/rng.ts";
 
@@ -198,6 +200,18 @@ const E: (string | number)[][] = [
 ];
 
 describe("lists: byte-for-byte with redis-server 7.0", () => {
+  test("list and hash spec lines equal COMMAND INFO (arity, flags, key positions)", async () => {
+    if (d === null) return;
+    for (const fam of [listFamily, hashFamily]) {
+      for (const [name, arity, flags, keys] of fam.commands) {
+        const info = (await d.r.call("COMMAND", "INFO", name)) as [string, number, string[], number, number, number][];
+        const [, ar, fl, fk, lk, st] = info[0]!;
+        const theirs = fl.filter((f) => f !== "movablekeys").sort().join(" ");
+        expect(`${name} ${arity} ${flags.split(" ").sort().join(" ")} ${keys.join(",")}`).toBe(`${name} ${ar} ${theirs} ${fk},${lk},${st}`);
+      }
+    }
+  });
+
   test("scripted edge cases: every reply identical (RESP2 and RESP3)", async () => {
     if (d === null) return;
     await reset(d);
