@@ -21,6 +21,12 @@ function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
 
+// find() results: byte position of the pair, of its value header, and the pair's end. Module
+// scratch rather than fields: three numbers per hash would cost ~5% of a small hash's memory.
+let fPos = 0;
+let vPos = 0;
+let pEnd = 0;
+
 // Scratch for the last varint read.
 let vLen = 0;
 let vSize = 0;
@@ -71,11 +77,6 @@ export class PackedMap {
   /** Number of pairs. */
   count = 0;
 
-  // find() results: byte position of the pair, of its value header, and the pair's end.
-  protected fPos = 0;
-  protected vPos = 0;
-  protected pEnd = 0;
-
   /** Locate a field; on success sets fPos/vPos/pEnd and returns true. */
   protected find(field: Uint8Array): boolean {
     const buf = this.buf;
@@ -90,9 +91,9 @@ export class PackedMap {
       readVarint(buf, vh);
       const next = vh + vSize + vLen;
       if (fl === flen && rangeEquals(buf, fo, fl, field)) {
-        this.fPos = p;
-        this.vPos = vh;
-        this.pEnd = next;
+        fPos = p;
+        vPos = vh;
+        pEnd = next;
         return true;
       }
       p = next;
@@ -107,8 +108,8 @@ export class PackedMap {
   /** The value of field as a view (valid until the next mutation), or null. */
   get(field: Uint8Array): Uint8Array | null {
     if (!this.find(field)) return null;
-    readVarint(this.buf, this.vPos);
-    const off = this.vPos + vSize;
+    readVarint(this.buf, vPos);
+    const off = vPos + vSize;
     return this.buf.subarray(off, off + vLen);
   }
 
@@ -116,8 +117,8 @@ export class PackedMap {
   set(field: Uint8Array, value: Uint8Array): boolean {
     const old = this.buf;
     if (this.find(field)) {
-      const vp = this.vPos;
-      const oldEnd = this.pEnd;
+      const vp = vPos;
+      const oldEnd = pEnd;
       const newSize = varintSize(value.length) + value.length;
       readVarint(old, vp);
       if (vSize + vLen === newSize) {
@@ -146,9 +147,9 @@ export class PackedMap {
     const old = this.buf;
     if (this.count === 1) this.buf = EMPTY;
     else {
-      const nb = new Uint8Array(old.length - (this.pEnd - this.fPos));
-      nb.set(old.subarray(0, this.fPos), 0);
-      nb.set(old.subarray(this.pEnd), this.fPos);
+      const nb = new Uint8Array(old.length - (pEnd - fPos));
+      nb.set(old.subarray(0, fPos), 0);
+      nb.set(old.subarray(pEnd), fPos);
       this.buf = nb;
     }
     this.count--;

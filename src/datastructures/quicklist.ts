@@ -52,6 +52,11 @@ export class QuickChunk implements ListNode<QuickChunk> {
   }
 }
 
+// locate() results besides the chunk: index in the chunk and byte position (module scratch, read
+// right after each locate, so per-list fields are not needed).
+let lk = 0;
+let lp = 0;
+
 // Decoding scratch: the last header read (avoids allocating a result object per entry).
 let hLen = 0;
 let hSize = 0;
@@ -130,28 +135,28 @@ export class QuickList {
   length = 0;
   /** The `list-max-listpack-size` this list was created with. */
   readonly fill: number;
-  private readonly maxBytes: number;
-  private readonly maxCount: number;
-  private readonly mergeBytes: number;
-  private readonly mergeCount: number;
-
-  // locate() results.
-  private lc: QuickChunk | null = null;
-  private lk = 0;
-  private lp = 0;
 
   constructor(fill = -2) {
     this.fill = fill;
-    if (fill < 0) {
-      this.maxBytes = BYTE_LIMITS[Math.min(-fill, 5) - 1]!;
-      this.maxCount = Number.MAX_SAFE_INTEGER;
-    } else {
-      this.maxBytes = SIZE_SAFETY_LIMIT;
-      this.maxCount = Math.max(1, fill);
-    }
-    // Merge only well below the limits, so a remove right after a split does not merge back.
-    this.mergeBytes = Math.floor((this.maxBytes * 3) / 4);
-    this.mergeCount = this.maxCount === Number.MAX_SAFE_INTEGER ? this.maxCount : Math.floor((this.maxCount * 3) / 4);
+  }
+
+  // Limits derive from fill on use (a few instructions) instead of living in fields: small lists
+  // are numerous and every field costs memory in each of them.
+  private get maxBytes(): number {
+    const f = this.fill;
+    return f < 0 ? BYTE_LIMITS[Math.min(-f, 5) - 1]! : SIZE_SAFETY_LIMIT;
+  }
+  private get maxCount(): number {
+    const f = this.fill;
+    return f < 0 ? Number.MAX_SAFE_INTEGER : Math.max(1, f);
+  }
+  /** Merge only well below the limits, so a remove right after a split does not merge back. */
+  private get mergeBytes(): number {
+    return Math.floor((this.maxBytes * 3) / 4);
+  }
+  private get mergeCount(): number {
+    const f = this.fill;
+    return f < 0 ? Number.MAX_SAFE_INTEGER : Math.floor((Math.max(1, f) * 3) / 4);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -236,8 +241,11 @@ export class QuickList {
     return p;
   }
 
-  /** Find entry i (0 <= i < length): sets lc, lk (index in chunk), lp (byte position). */
-  private locate(i: number): void {
+  /**
+   * Find entry i (0 <= i < length): returns its chunk and sets lk (index in the chunk) and lp
+   * (byte position). The chunk is not cached: a stale reference would pin a removed buffer.
+   */
+  private locate(i: number): QuickChunk {
     let c: QuickChunk;
     let base: number;
     if (i < this.length >> 1) {
@@ -255,9 +263,9 @@ export class QuickList {
         base -= c.count;
       }
     }
-    this.lc = c;
-    this.lk = i - base;
-    this.lp = this.entryPos(c, i - base);
+    lk = i - base;
+    lp = this.entryPos(c, i - base);
+    return c;
   }
 
   private unlinkChunk(c: QuickChunk): void {
@@ -360,10 +368,9 @@ export class QuickList {
   get(i: number): Uint8Array | null {
     i = this.norm(i);
     if (i < 0) return null;
-    this.locate(i);
-    const c = this.lc!;
-    readHeader(c.buf, this.lp);
-    const off = this.lp + hSize;
+    const c = this.locate(i);
+    readHeader(c.buf, lp);
+    const off = lp + hSize;
     return c.buf.subarray(off, off + hLen);
   }
 
@@ -371,9 +378,8 @@ export class QuickList {
   set(i: number, v: Uint8Array): boolean {
     i = this.norm(i);
     if (i < 0) return false;
-    this.locate(i);
-    const c = this.lc!;
-    const p = this.lp;
+    const c = this.locate(i);
+    const p = lp;
     readHeader(c.buf, p);
     const old = 2 * hSize + hLen;
     const es = entrySize(v.length);
@@ -398,9 +404,8 @@ export class QuickList {
     if (i <= 0) return this.pushFront(v);
     if (i >= this.length) return this.pushBack(v);
     const es = entrySize(v.length);
-    this.locate(i);
-    const c = this.lc!;
-    const k = this.lk;
+    const c = this.locate(i);
+    const k = lk;
     if (k === 0 && c.prev !== null && this.allowInsert(c.prev, es)) {
       const p = c.prev;
       const at = this.openGap(p, p.end, es); // may reallocate p.buf
@@ -410,7 +415,7 @@ export class QuickList {
       return;
     }
     if (this.allowInsert(c, es)) {
-      const at = this.openGap(c, this.lp, es); // may reallocate c.buf
+      const at = this.openGap(c, lp, es); // may reallocate c.buf
       writeEntry(c.buf, at, v);
       c.count++;
       this.length++;
@@ -426,7 +431,7 @@ export class QuickList {
       this.chunks.insertBefore(c, left);
     } else {
       left = c;
-      right = this.split(c, k, this.lp);
+      right = this.split(c, k, lp);
     }
     if (left.count > 0 && this.allowInsert(left, es)) {
       const at = this.openGap(left, left.end, es); // may reallocate left.buf
@@ -467,10 +472,9 @@ export class QuickList {
   removeAt(i: number): boolean {
     i = this.norm(i);
     if (i < 0) return false;
-    this.locate(i);
-    const c = this.lc!;
-    readHeader(c.buf, this.lp);
-    this.closeGap(c, this.lp, this.lp + 2 * hSize + hLen);
+    const c = this.locate(i);
+    readHeader(c.buf, lp);
+    this.closeGap(c, lp, lp + 2 * hSize + hLen);
     c.count--;
     this.length--;
     if (c.count === 0) this.unlinkChunk(c);
@@ -483,10 +487,9 @@ export class QuickList {
     if (start < 0) start = 0;
     if (n > this.length - start) n = this.length - start;
     if (n <= 0) return;
-    this.locate(start);
-    let c: QuickChunk | null = this.lc!;
-    let k = this.lk;
-    let pos = this.lp;
+    let c: QuickChunk | null = this.locate(start);
+    let k = lk;
+    let pos = lp;
     let last: QuickChunk | null = null;
     while (n > 0 && c !== null) {
       const next: QuickChunk | null = c.next;
@@ -537,9 +540,8 @@ export class QuickList {
   forEachFrom(from: number, fn: EntryVisitor): void {
     if (from < 0) from = 0;
     if (from >= this.length) return;
-    this.locate(from);
-    let c: QuickChunk | null = this.lc;
-    let p = this.lp;
+    let c: QuickChunk | null = this.locate(from);
+    let p = lp;
     let idx = from;
     while (c !== null) {
       const buf = c.buf;
@@ -561,10 +563,9 @@ export class QuickList {
   forEachBackFrom(from: number, fn: EntryVisitor): void {
     if (from >= this.length) from = this.length - 1;
     if (from < 0) return;
-    this.locate(from);
-    let c: QuickChunk | null = this.lc!;
-    readHeader(c.buf, this.lp);
-    let p = this.lp + 2 * hSize + hLen;
+    let c: QuickChunk | null = this.locate(from);
+    readHeader(c.buf, lp);
+    let p = lp + 2 * hSize + hLen;
     let idx = from;
     while (c !== null) {
       const buf = c.buf;

@@ -222,6 +222,53 @@ describe("lists: byte-for-byte with redis-server 7.0", () => {
     await setResp(d, 2);
   });
 
+  test("served blocking commands reply the same bytes as Redis (RESP2 and RESP3), FIFO included", async () => {
+    if (d === null) return;
+    await reset(d);
+    const x = d;
+    const blockedOnRedis = async (): Promise<number> => Number(/blocked_clients:(\d+)/.exec((await x.r.call("INFO", "clients")) as string)![1]);
+    const scenarios: { block: string[][]; push: string[] }[] = [
+      { block: [["BLPOP", "q1", "q2", "0"], ["BRPOP", "q2", "0"]], push: ["RPUSH", "q2", "a", "b", "c"] },
+      { block: [["BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "2"], ["BLMPOP", "0", "1", "m2", "LEFT"]], push: ["RPUSH", "m2", "a", "b", "c"] },
+      { block: [["BLMOVE", "s1", "d1", "LEFT", "RIGHT", "0"], ["BRPOPLPUSH", "d1", "d2", "0"]], push: ["LPUSH", "s1", "v"] },
+      { block: [["BLMOVE", "s2", "str", "LEFT", "RIGHT", "0"]], push: ["RPUSH", "s2", "v"] },
+      { block: [["BLPOP", "w", "0"], ["BLPOP", "w", "0"]], push: ["LPUSH", "w", "1", "2", "3"] },
+    ];
+    await x.both("SET", "str", "x");
+    for (const resp of [2, 3]) {
+      for (const sc of scenarios) {
+        const replies: string[][] = [[], []];
+        for (const [side, server] of [[0, x.kedis], [1, x.redis]] as const) {
+          const waiters = [];
+          for (const cmd of sc.block) {
+            const c = await server.client();
+            await c.call("PING"); // registered server-side before we look it up
+            if (resp === 3) {
+              if (side === 0) [...x.kedis.server.clients.values()].at(-1)!.resp = 3;
+              else await c.call("HELLO", "3");
+            }
+            c.send(...cmd);
+            waiters.push(c);
+            const n = waiters.length;
+            for (let i = 0; i < 2000; i++) {
+              if ((side === 0 ? x.kedis.server.blockedClients : await blockedOnRedis()) === n) break;
+              await new Promise((r) => setTimeout(r, 1));
+            }
+          }
+          await (side === 0 ? x.k : x.r).call(...sc.push);
+          for (const c of waiters) {
+            replies[side]!.push(new TextDecoder("latin1").decode(await c.raw()));
+            c.close();
+          }
+        }
+        expect(replies[0]).toEqual(replies[1]!);
+      }
+      expect(await x.run(["LRANGE", "q2", "0", "-1"], ["LRANGE", "m2", "0", "-1"], ["LRANGE", "d2", "0", "-1"], ["LRANGE", "s2", "0", "-1"], ["LRANGE", "w", "0", "-1"])).toEqual([]);
+      await reset(x);
+      await x.both("SET", "str", "x");
+    }
+  });
+
   test("lists spanning many chunks: LINSERT/LSET/LREM/LTRIM in the middle agree", async () => {
     if (d === null) return;
     await reset(d);
