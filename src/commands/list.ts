@@ -23,8 +23,9 @@ const B_LPOP = asciiBytes("LPOP");
 const B_RPOP = asciiBytes("RPOP");
 const B_LMOVE = asciiBytes("LMOVE");
 const B_RPOPLPUSH = asciiBytes("RPOPLPUSH");
-const B_LEFT = asciiBytes("LEFT");
-const B_RIGHT = asciiBytes("RIGHT");
+// Redis propagates a served BLMOVE with its shared lowercase "left"/"right" objects.
+const B_LEFT = asciiBytes("left");
+const B_RIGHT = asciiBytes("right");
 
 const E_POSITIVE = "ERR value is out of range, must be positive";
 const E_NUMKEYS = "ERR numkeys should be greater than 0";
@@ -135,10 +136,11 @@ function rpushxCommand(c: CommandContext): void {
 // Pop
 
 /** Pop up to count elements as an array reply (LPOP key count, LMPOP's inner array). */
-function popRangeReply(c: CommandContext, l: ListValue, where: Where, count: number): void {
+function popRangeReply(c: CommandContext, l: ListValue, where: Where, count: number): number {
   const n = Math.min(count, l.length);
   c.out.arrayLen(n);
   for (let i = 0; i < n; i++) c.out.bulk(pop(l, where)!);
+  return n;
 }
 
 function popGeneric(c: CommandContext, where: Where): void {
@@ -450,17 +452,19 @@ function parseMpop(argv: readonly Uint8Array[], at: number): MpopArgs {
   return { keysFrom, numkeys: n, where, count, hasCount };
 }
 
-/** Pop up to count from l and reply `[key, [elements]]`; events, deletion, propagation. */
-function mpopServe(c: CommandContext, key: Uint8Array, l: ListValue, where: Where, count: number): void {
+/** Pop up to count from l and reply `[key, [elements]]`; events, deletion. Returns how many. */
+function mpopServe(c: CommandContext, key: Uint8Array, l: ListValue, where: Where, count: number): number {
   c.out.arrayLen(2);
   c.out.bulk(key);
-  popRangeReply(c, l, where, count);
+  const n = popRangeReply(c, l, where, count);
   c.server.notifyKeyspaceEvent(NOTIFY_LIST, where === LEFT ? "lpop" : "rpop", key, c.db.id);
   touched(c, key);
   deleteIfEmpty(c, key, l);
   c.server.dirty++;
+  return n;
 }
 
+/** LMPOP/BLMPOP propagate as LPOP/RPOP with the number actually popped, as Redis does. */
 function mpopArgv(key: Uint8Array, where: Where, count: number): Uint8Array[] {
   return [where === LEFT ? B_LPOP : B_RPOP, key, asciiBytes(String(count))];
 }
@@ -471,8 +475,7 @@ function lmpopCommand(c: CommandContext): void {
     const key = c.argv[a.keysFrom + i]!;
     const l = writeList(c, key);
     if (l === null) continue;
-    mpopServe(c, key, l, a.where, a.count);
-    c.propArgv = mpopArgv(key, a.where, a.count);
+    c.propArgv = mpopArgv(key, a.where, mpopServe(c, key, l, a.where, a.count));
     return;
   }
   c.out.nullArray();
@@ -498,8 +501,7 @@ function servePop(where: Where, count: number): (c: CommandContext, key: Uint8Ar
       c.server.dirty++;
       c.server.propagate(c.db.id, [where === LEFT ? B_LPOP : B_RPOP, key]);
     } else {
-      mpopServe(c, key, l, where, count);
-      c.server.propagate(c.db.id, mpopArgv(key, where, count));
+      c.server.propagate(c.db.id, mpopArgv(key, where, mpopServe(c, key, l, where, count)));
     }
     return SERVED;
   };
@@ -546,8 +548,7 @@ function blmpopCommand(c: CommandContext): void {
     const key = c.argv[a.keysFrom + i]!;
     const l = writeList(c, key);
     if (l === null) continue;
-    mpopServe(c, key, l, a.where, a.count);
-    c.propArgv = mpopArgv(key, a.where, a.count);
+    c.propArgv = mpopArgv(key, a.where, mpopServe(c, key, l, a.where, a.count));
     return;
   }
   if (!c.server.blocking.canBlock(c)) {
@@ -581,7 +582,8 @@ function blockingMoveGeneric(c: CommandContext, from: Where, to: Where, timeoutI
   if (src !== null) {
     checkDst(c, dstKey);
     moveElement(c, srcKey, src, dstKey, from, to);
-    c.propArgv = rpoplpush ? [B_RPOPLPUSH, srcKey, dstKey] : [B_LMOVE, srcKey, dstKey, from === LEFT ? B_LEFT : B_RIGHT, to === LEFT ? B_LEFT : B_RIGHT];
+    // Served at once: BLMOVE keeps the directions as the client typed them.
+    c.propArgv = rpoplpush ? [B_RPOPLPUSH, srcKey, dstKey] : [B_LMOVE, srcKey, dstKey, c.argv[3]!, c.argv[4]!];
     return;
   }
   if (!c.server.blocking.canBlock(c)) {

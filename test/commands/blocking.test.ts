@@ -231,7 +231,7 @@ describe("blocking list commands", () => {
     sa.flags &= ~CF_MULTI;
   });
 
-  test("served and immediate pops propagate as their non-blocking forms", async () => {
+  test("served and immediate pops propagate as their non-blocking forms (as Redis 7.0 writes its AOF)", async () => {
     const h = await start();
     const log: string[] = [];
     h.server.propagators.push((_db, argv) => log.push(argv.map((x) => new TextDecoder().decode(x)).join(" ")));
@@ -256,20 +256,24 @@ describe("blocking list commands", () => {
     await m.call("RPUSH", "q", "z");
     await a.call("BRPOP", "q", "0");
     await m.call("RPUSH", "s", "w");
-    await a.call("BLMOVE", "s", "d", "RIGHT", "LEFT", "0");
+    await a.call("BLMOVE", "s", "d", "RIGHT", "Left", "0");
+    await m.call("RPUSH", "q", "z", "y");
+    await a.call("LMPOP", "1", "q", "LEFT", "COUNT", "5");
     expect(log).toEqual([
       "RPUSH q 1",
       "LPOP q",
       "RPUSH q 1 2",
-      "RPOP q 3",
+      "RPOP q 2",
       "RPUSH s v",
-      "LMOVE s d LEFT RIGHT",
+      "LMOVE s d left right",
       "RPUSH s v",
       "RPOPLPUSH s d",
       "RPUSH q z",
       "RPOP q",
       "RPUSH s w",
-      "LMOVE s d RIGHT LEFT",
+      "LMOVE s d RIGHT Left",
+      "RPUSH q z y",
+      "LPOP q 2",
     ]);
     expect(h.server.dirty).toBeGreaterThan(0);
   });
