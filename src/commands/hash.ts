@@ -323,7 +323,19 @@ function hrandfieldCommand(c: CommandContext): void {
     h.forEachField(emit);
     return;
   }
-  // Distinct fields: a partial Fisher-Yates over the pairs' positions.
+  // Distinct fields. A few out of a big table: sample and skip repeats (Redis's case 4).
+  if (h.ht !== null && count * 3 <= size) {
+    const picked = new Set<object>();
+    header(count);
+    while (picked.size < count) {
+      const e = h.ht.random()!;
+      if (picked.has(e)) continue;
+      picked.add(e);
+      emit(e.key, e.value);
+    }
+    return;
+  }
+  // Otherwise a partial Fisher-Yates over all pairs.
   const pairs: [Uint8Array, Uint8Array][] = [];
   h.forEachField((f, v) => pairs.push([f, v]));
   header(count);

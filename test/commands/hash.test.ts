@@ -100,6 +100,18 @@ describe("hash commands", () => {
     expect(await c.call("HSCAN", "h7", "0", "NOVALUES")).toEqual(["0", ["a", "b"]]);
   });
 
+  test("HRANDFIELD with a positive count returns distinct fields, also sampling a big table", async () => {
+    await c.call("HSET", "h8", ...Array.from({ length: 200 }, (_, i) => [`f${i}`, `v${i}`]).flat());
+    for (const n of [5, 100, 199]) {
+      const r = (await c.call("HRANDFIELD", "h8", String(n), "WITHVALUES")) as string[];
+      expect(r.length).toBe(n * 2);
+      const fields = r.filter((_, i) => i % 2 === 0);
+      expect(new Set(fields).size).toBe(n);
+      for (let i = 0; i < r.length; i += 2) expect(r[i + 1]).toBe(r[i]!.replace("f", "v"));
+    }
+    expect(((await c.call("HRANDFIELD", "h8", "-500")) as string[]).length).toBe(500);
+  });
+
   test("every hash command refuses another type with WRONGTYPE", async () => {
     await c.call("SET", "str", "v");
     const wrong = { error: "WRONGTYPE Operation against a key holding the wrong kind of value" };

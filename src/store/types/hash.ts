@@ -77,7 +77,9 @@ export class HashValue extends PackedMap implements Collection {
 
   override delete(field: Uint8Array): boolean {
     if (this.ht === null) return super.delete(field);
-    return this.ht.delete(field) !== null;
+    if (this.ht.delete(field) === null) return false;
+    this.ht.maybeShrink(); // give memory back after mass deletes, as Redis resizes on HDEL
+    return true;
   }
 
   /** Visit every field/value pair (listpack: insertion order; hashtable: table order). */
