@@ -7,6 +7,8 @@ import { configFamily } from "./config.ts";
 import { connectionFamily } from "./connection.ts";
 import { genericFamily } from "./generic.ts";
 import { serverFamily } from "./server.ts";
+import { hashFamily } from "./hash.ts";
+import { listFamily } from "./list.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 import { dumpFamily, persistenceFamily } from "./persistence.ts";
@@ -22,4 +24,6 @@ export const FAMILIES: readonly CommandFamily[] = [
   persistenceFamily,
   dumpFamily,
   replicationFamily,
+  listFamily,
+  hashFamily,
 ];

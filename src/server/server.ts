@@ -41,6 +41,7 @@ import { CommandHistograms, LatencyMonitor } from "./latency.ts";
 import { SlowLog } from "./slowlog.ts";
 import { persistenceInfoLines } from "../persistence/info.ts";
 import { replicationInfoLines } from "../replication/info.ts";
+import { Blocking } from "./blocking.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -97,6 +98,10 @@ export class Server {
   readonly readerLimits: ReaderLimits = { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 };
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
+  /** Clients blocked right now, by any blocking mechanism (INFO blocked_clients). */
+  blockedClients = 0;
+  /** Blocked clients: BLPOP & co, BZPOPMIN, XREAD BLOCK (src/server/blocking.ts). */
+  readonly blocking: Blocking;
   readonly clock: () => number;
   readonly startTime: number;
   readonly runId: string;
@@ -242,6 +247,7 @@ export class Server {
     this.applyConfig();
     this.admin = new Admin(this, opts.configExtras ?? { users: [], renames: [] });
     this.stats.startupMemory = this.stats.peakMemory = usedMemory();
+    this.blocking = new Blocking(this);
   }
 
   private readonly ephemeral: boolean;
@@ -477,6 +483,7 @@ export class Server {
       c.flags |= CF_CLOSE_ASAP;
       c.socket?.terminate();
     }
+    this.blocking.stop();
     this.clients.clear();
   }
 
@@ -771,8 +778,6 @@ export class Server {
     }
   }
 
-  /** Number of clients blocked (BLPOP, WAIT, ...), for INFO blocked_clients. */
-  blockedClients = 0;
 
   /** Run input a client buffered while it was blocked, outside any other client's processing. */
   resumeClient(c: Client): void {
