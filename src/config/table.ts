@@ -4,6 +4,8 @@
  * arguments, CONFIG GET/SET/REWRITE and help. Values are parsed to typed form once and read
  * through `Config.get*` (hot ones are mirrored into plain fields by `apply` hooks in the server).
  */
+import { normalizeNotifyKeyspaceEvents } from "../pubsub/keyspace-events.ts";
+import { OUTPUT_LIMIT_DEFAULT, normalizeOutputLimits } from "../server/output-limits.ts";
 
 export type ParamType = "bool" | "int" | "memory" | "string" | "enum" | "list";
 
@@ -22,6 +24,11 @@ export interface ParamDef {
   hidden?: boolean;
   /** Value is sensitive (requirepass): still readable, but not logged. */
   sensitive?: boolean;
+  /**
+   * Custom validation for structured strings: returns the canonical text to store (what CONFIG
+   * GET prints) or Redis's error. `current` is the value being replaced.
+   */
+  normalize?: (value: string, current: string) => string | { error: string };
 }
 
 const MB = 1024 * 1024;
@@ -60,7 +67,9 @@ export const PARAMS: ParamDef[] = [
   { name: "slowlog-log-slower-than", type: "int", default: "10000", min: -1, max: Number.MAX_SAFE_INTEGER, mutable: true },
   { name: "slowlog-max-len", type: "int", default: "128", min: 0, max: 2147483647, mutable: true },
   { name: "latency-monitor-threshold", type: "int", default: "0", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
-  { name: "notify-keyspace-events", type: "string", default: "", mutable: true },
+  { name: "notify-keyspace-events", type: "string", default: "", mutable: true, normalize: normalizeNotifyKeyspaceEvents },
+  { name: "client-output-buffer-limit", type: "string", default: OUTPUT_LIMIT_DEFAULT, mutable: true, normalize: normalizeOutputLimits },
+  { name: "tracking-table-max-keys", type: "int", default: "1000000", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
   { name: "active-expire-effort", type: "int", default: "1", min: 1, max: 10, mutable: true },
   { name: "lfu-log-factor", type: "int", default: "10", min: 0, max: 2147483647, mutable: true },
   { name: "lfu-decay-time", type: "int", default: "1", min: 0, max: 2147483647, mutable: true },
@@ -112,7 +121,7 @@ export class Config {
   set(name: string, value: string): string | null {
     const p = PARAM_BY_NAME.get(name);
     if (p === undefined) return "Unknown option or number of arguments for CONFIG SET - '" + name + "'";
-    const norm = normalize(p, value);
+    const norm = p.normalize !== undefined ? p.normalize(value, this.values.get(p.name)!) : normalize(p, value);
     if (typeof norm !== "string") return norm.error;
     this.values.set(p.name, norm);
     return null;

@@ -22,7 +22,11 @@ import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/res
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
 import { Logger } from "../util/log.ts";
+import { NOTIFY_EXPIRED, parseNotifyKeyspaceEvents } from "../pubsub/keyspace-events.ts";
+import { PubSub } from "../pubsub/pubsub.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_MULTI, CF_UNIX, Client } from "./client.ts";
+import { Tracking } from "./tracking.ts";
+import { WatchTable } from "./watch.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -47,6 +51,13 @@ export interface CommandStats {
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
 export type KeyHook = (db: Database, key: Uint8Array) => void;
+/** Generic policy check: an error text rejects the command. */
+export type PolicyHook = (c: Client, spec: CommandSpec) => string | null;
+/**
+ * Database-level change, called BEFORE it happens: `dbid` emptied (FLUSHDB; -1 = every
+ * database, FLUSHALL) or, with `other` >= 0, swapped with `other` (SWAPDB).
+ */
+export type DbChangedHook = (dbid: number, other: number) => void;
 
 export class Server {
   readonly config = new Config();
@@ -86,6 +97,19 @@ export class Server {
   readonly onKeyCreated: KeyHook[] = [];
   /** Called after every top-level command (blocked-client wake-ups and the like). */
   readonly afterCommand: ClientHook[] = [];
+  /** FLUSHDB/FLUSHALL/SWAPDB listeners (WATCH, client tracking): see `signalDbChanged`. */
+  readonly onDbChanged: DbChangedHook[] = [];
+  /**
+   * Run at the end of every input event before pending output is written (Redis's beforeSleep):
+   * BCAST tracking broadcasts and the like.
+   */
+  readonly beforeFlush: (() => void)[] = [];
+  /** Pub/Sub channels and patterns. */
+  readonly pubsub = new PubSub();
+  /** WATCHed keys. */
+  readonly watches: WatchTable = new WatchTable(this);
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking: Tracking = new Tracking(this);
   private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
@@ -120,6 +144,7 @@ export class Server {
     this.applyConfig();
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
+    for (const f of FAMILIES) f.install?.(this);
   }
 
   private readonly ephemeral: boolean;
@@ -130,6 +155,7 @@ export class Server {
     this.readerLimits.maxBulkLen = this.config.getInt("proto-max-bulk-len");
     this.readerLimits.queryBufferLimit = this.config.getInt("client-query-buffer-limit");
     this.log.setLevel(this.config.get("loglevel"));
+    this.notifyFlags = parseNotifyKeyspaceEvents(this.config.get("notify-keyspace-events")) ?? 0;
   }
 
   requiresAuth(): boolean {
@@ -244,7 +270,56 @@ export class Server {
       this.stats.netOutputBytes += bytes.length;
       c.write(bytes);
     }
+    this.flushPending();
     if (c.flags & CF_CLOSE_AFTER_REPLY && c.queuedBytes === 0) c.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output produced for other clients (pub/sub fan-out, invalidations, wake-ups)
+
+  private pendingClients: Client[] = [];
+  private flushScheduled = false;
+
+  /** Register a client whose `pendingOut` just became non-empty (Client.deliver). */
+  schedulePending(c: Client): void {
+    this.pendingClients.push(c);
+    if (!this.flushScheduled) {
+      // Output produced outside an input event (cron, timers) is written at the end of the tick.
+      this.flushScheduled = true;
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        if (this.current === null) this.flushPending();
+      });
+    }
+  }
+
+  /** Run the beforeFlush hooks, then write every client's pending output (one write each). */
+  flushPending(): void {
+    const hooks = this.beforeFlush;
+    for (let i = 0; i < hooks.length; i++) hooks[i]!();
+    while (this.pendingClients.length > 0) {
+      const list = this.pendingClients;
+      this.pendingClients = [];
+      for (const c of list) {
+        const parts = c.pendingOut;
+        c.pendingOut = null;
+        if (parts === null || c.socket === null || c.flags & CF_CLOSE_ASAP) continue;
+        let b: Uint8Array;
+        if (parts.length === 1) b = parts[0]!;
+        else {
+          let n = 0;
+          for (const p of parts) n += p.length;
+          b = new Uint8Array(n);
+          let o = 0;
+          for (const p of parts) {
+            b.set(p, o);
+            o += p.length;
+          }
+        }
+        this.stats.netOutputBytes += b.length;
+        c.write(b);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -274,8 +349,9 @@ export class Server {
     const flags = spec.flags;
     if (!c.authenticated && !(flags & F_NO_AUTH)) return this.reject(c, spec, E.NOAUTH);
     if (c.flags & CF_MULTI && flags & F_NO_MULTI) return this.reject(c, spec, E.NOT_IN_MULTI);
-    if (this.policy !== null) {
-      const err = this.policy(c, spec);
+    const policies = this.policies;
+    for (let i = 0; i < policies.length; i++) {
+      const err = policies[i]!(c, spec);
       if (err !== null) return this.reject(c, spec, err);
     }
     if (c.flags & CF_MULTI && this.queueCommand !== null && this.queueCommand(c, spec)) return;
@@ -285,10 +361,10 @@ export class Server {
 
   /**
    * Extra generic checks installed by later layers (OOM, read-only replica, pub/sub context,
-   * loading, busy script): return an error text to reject. Kept as one hook so the hot path
-   * pays one null check when none apply.
+   * loading, busy script), run in order: the first error text rejects the command. An empty
+   * list costs the hot path one length check.
    */
-  policy: ((c: Client, spec: CommandSpec) => string | null) | null = null;
+  readonly policies: PolicyHook[] = [];
   /** MULTI queueing, installed by the transactions family: returns true when queued. */
   queueCommand: ((c: Client, spec: CommandSpec) => boolean) | null = null;
   /** Called with the argv of each executed command when MONITOR clients exist. */
@@ -308,12 +384,15 @@ export class Server {
   /** Redis's call(): run the handler, time it, count it, propagate its effects. */
   call(c: Client, spec: CommandSpec): void {
     const ks = this.ks;
-    ks.now = this.clock();
+    // Nested calls (EXEC's queued commands, scripts) see the time of the outer command, so a
+    // transaction is one instant for expiry, as in Redis.
+    if (this.callDepth === 0) ks.now = this.clock();
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
     if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const t0 = performance.now();
+    this.callDepth++;
     try {
       spec.handler(c);
     } catch (err) {
@@ -323,6 +402,8 @@ export class Server {
         this.log.warning(`Unexpected error in '${spec.name}': ${err instanceof Error ? err.stack : msg}`);
         c.out.error(`ERR internal error in '${spec.name}': ${msg}`);
       }
+    } finally {
+      this.callDepth--;
     }
     const usec = (performance.now() - t0) * 1000;
     const id = spec.id;
@@ -337,11 +418,33 @@ export class Server {
     }
   }
 
+  /** Depth of nested `call`s (EXEC runs its queued commands through `call`). */
+  callDepth = 0;
+
+  /**
+   * While non-null, propagated writes are collected here instead of sent (EXEC wraps what its
+   * commands propagated in MULTI ... EXEC).
+   */
+  propBuffer: { dbid: number; argv: Uint8Array[] }[] | null = null;
+
   /** Send a write to every subscriber of the write stream. Copies argv (views die after return). */
   propagate(dbid: number, argv: Uint8Array[]): void {
     if (this.propagators.length === 0) return;
     const copy = argv.map((a) => a.slice());
+    if (this.propBuffer !== null) {
+      this.propBuffer.push({ dbid, argv: copy });
+      return;
+    }
     for (const p of this.propagators) p(dbid, copy);
+  }
+
+  /**
+   * FLUSHDB (dbid), FLUSHALL (dbid -1) and SWAPDB (dbid, other) call this BEFORE changing the
+   * databases, so WATCH and client tracking see what the databases held.
+   */
+  signalDbChanged(dbid: number, other = -1): void {
+    const hs = this.onDbChanged;
+    for (let i = 0; i < hs.length; i++) hs[i]!(dbid, other);
   }
 
   private countError(text: string): void {
@@ -444,21 +547,26 @@ export class Server {
   }
 }
 
-export const NOTIFY_KEYSPACE = 1 << 0; // K
-export const NOTIFY_KEYEVENT = 1 << 1; // E
-export const NOTIFY_GENERIC = 1 << 2; // g
-export const NOTIFY_STRING = 1 << 3; // $
-export const NOTIFY_LIST = 1 << 4; // l
-export const NOTIFY_SET = 1 << 5; // s
-export const NOTIFY_HASH = 1 << 6; // h
-export const NOTIFY_ZSET = 1 << 7; // z
-export const NOTIFY_EXPIRED = 1 << 8; // x
-export const NOTIFY_EVICTED = 1 << 9; // e
-export const NOTIFY_STREAM = 1 << 10; // t
-export const NOTIFY_KEY_MISS = 1 << 11; // m
-export const NOTIFY_LOADED = 1 << 12; // module only
-export const NOTIFY_MODULE = 1 << 13; // d
-export const NOTIFY_NEW = 1 << 14; // n
+// Keyspace-notification classes live in pubsub/keyspace-events.ts (the config table needs them
+// without importing the server); re-exported here for command families.
+export {
+  NOTIFY_KEYSPACE,
+  NOTIFY_KEYEVENT,
+  NOTIFY_GENERIC,
+  NOTIFY_STRING,
+  NOTIFY_LIST,
+  NOTIFY_SET,
+  NOTIFY_HASH,
+  NOTIFY_ZSET,
+  NOTIFY_EXPIRED,
+  NOTIFY_EVICTED,
+  NOTIFY_STREAM,
+  NOTIFY_KEY_MISS,
+  NOTIFY_LOADED,
+  NOTIFY_MODULE,
+  NOTIFY_NEW,
+  NOTIFY_ALL,
+} from "../pubsub/keyspace-events.ts";
 
 const DEL = new TextEncoder().encode("DEL");
 
