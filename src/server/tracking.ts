@@ -29,7 +29,7 @@ export const TR_OPTOUT = 1 << 2;
 export const TR_NOLOOP = 1 << 3;
 /** CLIENT CACHING yes/no was given for the next command. */
 export const TR_CACHING = 1 << 4;
-/** The redirect client went away (reported once). */
+/** The redirect client went away. */
 export const TR_BROKEN_REDIR = 1 << 5;
 
 const enc = new TextEncoder();
@@ -287,8 +287,11 @@ export class Tracking {
   }
 
   private broadcast(): void {
-    for (const bp of this.prefixes.values()) {
-      if (bp.keys.size === 0) continue;
+    const due: BcastPrefix[] = [];
+    for (const bp of this.prefixes.values()) if (bp.keys.size > 0) due.push(bp);
+    // Prefixes in byte order, as Redis walks its radix tree.
+    if (due.length > 1) due.sort((a, b) => compareBytes(a.prefix, b.prefix));
+    for (const bp of due) {
       const entries = [...bp.keys.values()].sort((a, b) => compareBytes(a[0], b[0]));
       bp.keys.clear();
       let all: Uint8Array[] | null = null;
@@ -320,10 +323,9 @@ export class Tracking {
     if (t.redirect !== 0) {
       const r = this.server.clients.get(t.redirect);
       if (r === undefined || r.flags & CF_CLOSE_ASAP) {
-        if (!(t.flags & TR_BROKEN_REDIR)) {
-          t.flags |= TR_BROKEN_REDIR;
-          if (owner.resp === 3) owner.deliver(redirBrokenFrame(t.redirect));
-        }
+        // Reported on every lost message, as Redis 7.0 does.
+        t.flags |= TR_BROKEN_REDIR;
+        if (owner.resp === 3) owner.deliver(redirBrokenFrame(t.redirect));
         return;
       }
       dest = r;
