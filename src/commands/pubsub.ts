@@ -10,7 +10,7 @@
  * - client-output-buffer-limit enforcement (`server.outputLimit`), by client class.
  */
 import { E, fail } from "../protocol/errors.ts";
-import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from "../pubsub/keyspace-events.ts";
+import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "../pubsub/keyspace-events.ts";
 import { compileGlob, globMatchCompiled } from "../pubsub/glob-match.ts";
 import { CF_MONITOR, CF_PUBSUB, CF_REPLICA, type Client } from "../server/client.ts";
 import {
@@ -216,6 +216,8 @@ function installOutputLimit(server: Server): void {
 function install(server: Server): void {
   server.policies.push(subscribedPolicy(server));
   installNotifier(server);
+  // Redis's dbAdd: a created key fires `new` (class n) before the command's own event.
+  server.onKeyCreated.push((db, key) => server.notifyKeyspaceEvent(NOTIFY_NEW, "new", key, db.id));
   installOutputLimit(server);
   server.onClientClose.push((c) => server.pubsub.removeClient(c));
 }

@@ -83,10 +83,9 @@ function execCommand(c: CommandContext): void {
     return;
   }
   const queued = c.multi?.commands ?? [];
-  // Unwatch first: the transaction's own writes must not count as changes.
+  // Unwatch first: the transaction's own writes must not count as changes. CF_MULTI stays set
+  // while the queue runs, as in Redis (blocking commands check it to answer instead of block).
   server.watches.unwatchAll(c);
-  c.multi = null;
-  c.flags &= ~(CF_MULTI | CF_DIRTY_CAS | CF_DIRTY_EXEC);
 
   const execArgv = c.argv;
   const execSpec = c.cmd;
@@ -105,6 +104,7 @@ function execCommand(c: CommandContext): void {
     c.argv = execArgv;
     c.cmd = execSpec;
     if (outerBuffer === null) server.propBuffer = null;
+    discardTransaction(c);
   }
   if (buffer.length > 0) {
     server.propagate(buffer[0]!.dbid, [MULTI]);

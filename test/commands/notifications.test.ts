@@ -118,6 +118,16 @@ describe("keyspace notifications", () => {
     expect(await framesUntilMarker(s)).toEqual([pm("__keyevent@4__:expired", "act")]);
   });
 
+  test("n publishes `new` when a key is created, not when it is overwritten", async () => {
+    const s = await listener();
+    setFlags("KEn");
+    const c = await k.client();
+    await c.call("SET", "created", "1");
+    await c.call("SET", "created", "2");
+    expect(await framesUntilMarker(s)).toEqual([pm("__keyspace@0__:created", "new"), pm("__keyevent@0__:new", "created")]);
+    setFlags("");
+  });
+
   test("RESP3 listeners get push frames", async () => {
     const s = await listener(true);
     setFlags("KEA");

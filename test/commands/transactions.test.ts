@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { F_NO_MULTI } from "../../src/commands/spec.ts";
 import type { TestClient } from "../helpers/client.ts";
 import { startKedis, type KedisHandle } from "../helpers/servers.ts";
-import { CF_BLOCKED } from "../../src/server/client.ts";
+import { CF_BLOCKED, CF_MULTI } from "../../src/server/client.ts";
 import { hasCommand, serverClientOf, useResp3 } from "../helpers/pubsub.ts";
 
 let now = 1_700_000_000_000;
@@ -302,6 +302,24 @@ describe("EXEC is one atomic step", () => {
       k.server.monitorFeed = null;
     }
     expect(await c.call("GET", "a1")).toBeNull();
+  });
+
+  test("queued commands run with the client still flagged MULTI (blocking commands must not block)", async () => {
+    const c = await k.client();
+    const seen: boolean[] = [];
+    await c.call("MULTI");
+    await c.call("PING");
+    await c.call("PING");
+    k.server.monitorFeed = (cl) => {
+      seen.push((cl.flags & CF_MULTI) !== 0);
+    };
+    try {
+      await c.call("EXEC");
+      await c.call("PING");
+    } finally {
+      k.server.monitorFeed = null;
+    }
+    expect(seen).toEqual([true, true, true, false]);
   });
 
   test("EXEC propagates MULTI ... EXEC around the writes, nothing for read-only transactions", async () => {
