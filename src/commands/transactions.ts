@@ -135,8 +135,13 @@ function install(server: Server): void {
   });
   server.onDbChanged.push((dbid, other) => {
     if (w.count === 0) return;
-    if (dbid >= 0) w.touchDb(dbid, other);
-    else for (let i = 0; i < server.ks.dbs.length; i++) w.touchDb(i);
+    if (dbid < 0) for (let i = 0; i < server.ks.dbs.length; i++) w.touchDb(i);
+    else if (other < 0) w.touchDb(dbid);
+    else {
+      // SWAPDB: both databases change.
+      w.touchDb(dbid, other);
+      w.touchDb(other, dbid);
+    }
   });
   server.onClientClose.push((c) => {
     if (c.multi !== null || c.watched !== null) discardTransaction(c);

@@ -439,8 +439,9 @@ export class Server {
   }
 
   /**
-   * FLUSHDB (dbid), FLUSHALL (dbid -1) and SWAPDB (dbid, other) call this BEFORE changing the
-   * databases, so WATCH and client tracking see what the databases held.
+   * FLUSHDB (`signalDbChanged(id)`), FLUSHALL (`signalDbChanged(-1)`, once) and SWAPDB
+   * (`signalDbChanged(a, b)`, once) call this BEFORE changing the databases, so WATCH and client
+   * tracking see what the databases held (Redis's signalFlushedDb / touchAllWatchedKeysInDb).
    */
   signalDbChanged(dbid: number, other = -1): void {
     const hs = this.onDbChanged;

@@ -221,6 +221,8 @@ describe("WATCH invalidation", () => {
     await o.call("SELECT", "3");
     await o.call("SET", "w6-swap", "v");
     expect(await watchThenExec(c, "w6-swap", async () => server.signalDbChanged(0, 3))).toBeNull();
+    // ... in either direction, from one call.
+    expect(await watchThenExec(c, "w6-swap", async () => server.signalDbChanged(3, 0))).toBeNull();
   });
 
   test("FLUSHALL and FLUSHDB fail EXEC for existing watched keys only", async () => {
