@@ -182,6 +182,7 @@ export class Tracking {
   afterCall(c: Client, spec: CommandSpec, argv: readonly Uint8Array[]): void {
     const t = c.tracking;
     if (t === null || !(c.flags & CF_TRACKING) || t.flags & TR_BCAST) return;
+    if (!(spec.flags & F_READONLY) || SCRIPT_RO.has(spec.name)) return;
     if (spec.firstKey === 0 && spec.keyFinder === null) return;
     const caching = t.flags & TR_CACHING;
     if ((t.flags & TR_OPTIN && !caching) || (t.flags & TR_OPTOUT && caching)) return;
@@ -210,7 +211,7 @@ export class Tracking {
     if (t !== null) {
       const spec = c.cmd;
       if (spec !== null) {
-        if (spec.flags & F_READONLY && !SCRIPT_RO.has(spec.name)) this.afterCall(c, spec, c.argv);
+        this.afterCall(c, spec, c.argv);
         if (!(c.flags & CF_MULTI) && spec.parent?.name !== "client" && spec.name !== "client") t.flags &= ~TR_CACHING;
       }
     }

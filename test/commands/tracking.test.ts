@@ -134,6 +134,10 @@ describe("invalidation (default mode)", () => {
     await t.call("SET", "k2", "2");
     t.send("EXEC");
     expect(await rawFrames(t, 2)).toEqual(["*2\r\n$1\r\n1\r\n+OK\r\n", inval("k2")]);
+    // The write inside EXEC did not re-track the key: a later change sends nothing.
+    const w = await k.client();
+    await w.call("SET", "k2", "later");
+    expect(await framesBeforePong(t)).toEqual([]);
     await t.call("CLIENT", "TRACKING", "on", "noloop");
     await t.call("GET", "k2");
     await t.call("SET", "k2", "3");

@@ -85,7 +85,8 @@ describe("invalidation frames vs redis-server (RESP3)", () => {
       [2, "EXEC"],
       [1, "GET", "ti2"],
     ]);
-    bad.push(...(await script(w, [[1, "SET", "ti2", "x"]])));
+    bad.push(...(await script(w, [[1, "SET", "ti2", "x"], [1, "SET", "ti1", "later"]])));
+    // ti2's invalidation, then the PING reply (nothing for ti1: written, not read, in EXEC).
     bad.push(...(await script(t, [[2, "PING"]])));
     bad.push(...(await script(t, [[1, "CLIENT", "TRACKING", "on", "noloop"], [1, "GET", "ti3"], [1, "SET", "ti3", "x"], [1, "PING"]])));
     bad.push(...(await script(t, [[1, "CLIENT", "TRACKING", "off"], [1, "CLIENT", "TRACKING", "on", "optin"], [1, "GET", "ti4"], [1, "CLIENT", "CACHING", "yes"], [1, "GET", "ti5"]])));
