@@ -2,19 +2,22 @@
  * The explicit list of command families. Adding a family: write `src/commands/<group>.ts` with
  * its table at the bottom, then list it here.
  */
+import type { CommandFamily } from "./spec.ts";
 import { bitmapFamily } from "./bitmap.ts";
 import { configFamily } from "./config.ts";
 import { connectionFamily } from "./connection.ts";
+import { dumpFamily, persistenceFamily } from "./persistence.ts";
 import { genericFamily } from "./generic.ts";
-import { serverFamily } from "./server.ts";
 import { hashFamily } from "./hash.ts";
 import { listFamily } from "./list.ts";
-import type { CommandFamily } from "./spec.ts";
-import { stringFamily } from "./string.ts";
-import { dumpFamily, persistenceFamily } from "./persistence.ts";
+import { pubsubFamily } from "./pubsub.ts";
 import { replicationFamily } from "./replication.ts";
+import { serverFamily } from "./server.ts";
+import { stringFamily } from "./string.ts";
+import { trackingFamily, withTrackingSubcommands } from "./client-tracking.ts";
+import { transactionsFamily } from "./transactions.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [
+export const FAMILIES: readonly CommandFamily[] = withTrackingSubcommands([
   connectionFamily,
   stringFamily,
   bitmapFamily,
@@ -26,4 +29,7 @@ export const FAMILIES: readonly CommandFamily[] = [
   replicationFamily,
   listFamily,
   hashFamily,
-];
+  pubsubFamily,
+  transactionsFamily,
+  trackingFamily,
+]);

@@ -42,6 +42,9 @@ import { SlowLog } from "./slowlog.ts";
 import { persistenceInfoLines } from "../persistence/info.ts";
 import { replicationInfoLines } from "../replication/info.ts";
 import { Blocking } from "./blocking.ts";
+import { PubSub } from "../pubsub/pubsub.ts";
+import { Tracking } from "./tracking.ts";
+import { WatchTable } from "./watch.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -76,13 +79,13 @@ export interface CommandStats {
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
 export type KeyHook = (db: Database, key: Uint8Array) => void;
+/** Generic policy check: an error text rejects the command. */
+export type PolicyHook = (c: Client, spec: CommandSpec) => string | null;
 /**
- * A whole database is about to change at once: emptied (FLUSHDB/FLUSHALL, `other` null) or
- * exchanged with `other` (SWAPDB: called once for each side). Called BEFORE the change, so a
- * listener can still see which keys exist (WATCH: Redis's touchAllWatchedKeysInDb). Listeners
- * that care about the state after a swap (blocked clients) can check on `afterCommand`.
+ * Database-level change, called BEFORE it happens: `dbid` emptied (FLUSHDB; -1 = every
+ * database, FLUSHALL) or, with `other` >= 0, swapped with `other` (SWAPDB).
  */
-export type DbHook = (db: Database, other: Database | null) => void;
+export type DbChangedHook = (dbid: number, other: number) => void;
 
 export class Server {
   readonly config: Config;
@@ -148,8 +151,6 @@ export class Server {
   executingTransaction = false;
   /** Clients blocked in WAIT. */
   private waiters = new Set<{ c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }>();
-  /** Whole-database changes (FLUSHDB, FLUSHALL, SWAPDB); see DbHook. Use `dbChanged()`. */
-  readonly onDbChanged: DbHook[] = [];
   // --- Configuration and administration (INFO, SLOWLOG, LATENCY, SHUTDOWN; see admin.ts)
   configFile: string | null;
   readonly executable: string;
@@ -175,6 +176,19 @@ export class Server {
   private tcpListeners: TCPSocketListener<Client>[] = [];
   private unixListener: UnixSocketListener<Client> | null = null;
   private started = false;
+  /** FLUSHDB/FLUSHALL/SWAPDB listeners (WATCH, client tracking): see `signalDbChanged`. */
+  readonly onDbChanged: DbChangedHook[] = [];
+  /**
+   * Run at the end of every input event before pending output is written (Redis's beforeSleep):
+   * BCAST tracking broadcasts and the like.
+   */
+  readonly beforeFlush: (() => void)[] = [];
+  /** Pub/Sub channels and patterns. */
+  readonly pubsub = new PubSub();
+  /** WATCHed keys. */
+  readonly watches: WatchTable = new WatchTable(this);
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking: Tracking = new Tracking(this);
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
   private expireWorkUntil = 0;
@@ -248,6 +262,7 @@ export class Server {
     this.admin = new Admin(this, opts.configExtras ?? { users: [], renames: [] });
     this.stats.startupMemory = this.stats.peakMemory = usedMemory();
     this.blocking = new Blocking(this);
+    for (const f of FAMILIES) f.install?.(this);
   }
 
   private readonly ephemeral: boolean;
@@ -268,11 +283,6 @@ export class Server {
     this.tcpKeepAlive = this.config.getInt("tcp-keepalive");
   }
 
-  /** Tell `onDbChanged` listeners that `db` is about to be emptied or swapped with `other`. */
-  dbChanged(db: Database, other: Database | null): void {
-    const hs = this.onDbChanged;
-    for (let i = 0; i < hs.length; i++) hs[i]!(db, other);
-  }
 
   /** Mirrors tcp-keepalive (seconds; 0 disables). */
   tcpKeepAlive = 300;
@@ -560,7 +570,56 @@ export class Server {
       if (this.aof.pending) this.aof.beforeReply(c, bytes);
       else c.write(bytes);
     }
+    this.flushPending();
     if (c.flags & CF_CLOSE_AFTER_REPLY && c.queuedBytes === 0) c.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output produced for other clients (pub/sub fan-out, invalidations, wake-ups)
+
+  private pendingClients: Client[] = [];
+  private flushScheduled = false;
+
+  /** Register a client whose `pendingOut` just became non-empty (Client.deliver). */
+  schedulePending(c: Client): void {
+    this.pendingClients.push(c);
+    if (!this.flushScheduled) {
+      // Output produced outside an input event (cron, timers) is written at the end of the tick.
+      this.flushScheduled = true;
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        if (this.current === null) this.flushPending();
+      });
+    }
+  }
+
+  /** Run the beforeFlush hooks, then write every client's pending output (one write each). */
+  flushPending(): void {
+    const hooks = this.beforeFlush;
+    for (let i = 0; i < hooks.length; i++) hooks[i]!();
+    while (this.pendingClients.length > 0) {
+      const list = this.pendingClients;
+      this.pendingClients = [];
+      for (const c of list) {
+        const parts = c.pendingOut;
+        c.pendingOut = null;
+        if (parts === null || c.socket === null || c.flags & CF_CLOSE_ASAP) continue;
+        let b: Uint8Array;
+        if (parts.length === 1) b = parts[0]!;
+        else {
+          let n = 0;
+          for (const p of parts) n += p.length;
+          b = new Uint8Array(n);
+          let o = 0;
+          for (const p of parts) {
+            b.set(p, o);
+            o += p.length;
+          }
+        }
+        this.stats.netOutputBytes += b.length;
+        c.write(b);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -598,8 +657,9 @@ export class Server {
     if (this.replica !== null && !this.replica.linkUp && !(flags & F_STALE) && !this.config.getBool("replica-serve-stale-data")) {
       return this.reject(c, spec, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
     }
-    if (this.policy !== null) {
-      const err = this.policy(c, spec);
+    const policies = this.policies;
+    for (let i = 0; i < policies.length; i++) {
+      const err = policies[i]!(c, spec);
       if (err !== null) return this.reject(c, spec, err);
     }
     if (c.flags & CF_MULTI && this.queueCommand !== null && this.queueCommand(c, spec)) return;
@@ -609,10 +669,10 @@ export class Server {
 
   /**
    * Extra generic checks installed by later layers (OOM, read-only replica, pub/sub context,
-   * loading, busy script): return an error text to reject. Kept as one hook so the hot path
-   * pays one null check when none apply.
+   * loading, busy script), run in order: the first error text rejects the command. An empty
+   * list costs the hot path one length check.
    */
-  policy: ((c: Client, spec: CommandSpec) => string | null) | null = null;
+  readonly policies: PolicyHook[] = [];
   /** MULTI queueing, installed by the transactions family: returns true when queued. */
   queueCommand: ((c: Client, spec: CommandSpec) => boolean) | null = null;
   /** Called with the argv of each executed command when MONITOR clients exist. */
@@ -632,13 +692,16 @@ export class Server {
   /** Redis's call(): run the handler, time it, count it, propagate its effects. */
   call(c: Client, spec: CommandSpec): void {
     const ks = this.ks;
-    ks.now = this.clock();
+    // Nested calls (EXEC's queued commands, scripts) see the time of the outer command, so a
+    // transaction is one instant for expiry, as in Redis.
+    if (this.callDepth === 0) ks.now = this.clock();
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
     c.forcePropagation = false;
     if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const t0 = performance.now();
+    this.callDepth++;
     try {
       spec.handler(c);
     } catch (err) {
@@ -648,6 +711,8 @@ export class Server {
         this.log.warning(`Unexpected error in '${spec.name}': ${err instanceof Error ? err.stack : msg}`);
         c.out.error(`ERR internal error in '${spec.name}': ${msg}`);
       }
+    } finally {
+      this.callDepth--;
     }
     const usec = (performance.now() - t0) * 1000;
     const id = spec.id;
@@ -664,6 +729,15 @@ export class Server {
     }
   }
 
+  /** Depth of nested `call`s (EXEC runs its queued commands through `call`). */
+  callDepth = 0;
+
+  /**
+   * While non-null, propagated writes are collected here instead of sent (EXEC wraps what its
+   * commands propagated in MULTI ... EXEC).
+   */
+  propBuffer: { dbid: number; argv: Uint8Array[] }[] | null = null;
+
   /**
    * Send a write to every subscriber of the write stream (AOF) and to replicas. Commands applied
    * from our own primary reach our replicas as the primary's raw stream instead (`toReplicas`).
@@ -671,6 +745,10 @@ export class Server {
    */
   propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
     const copy = argv.map((a) => a.slice());
+    if (this.propBuffer !== null) {
+      this.propBuffer.push({ dbid, argv: copy });
+      return;
+    }
     for (const p of this.propagators) p(dbid, copy);
     if (toReplicas) this.repl.feed(dbid, copy);
   }
@@ -786,6 +864,16 @@ export class Server {
       if (!(c.flags & (CF_BLOCKED | CF_CLOSE_ASAP)) && this.current === null) this.processInput(c);
       else if (!(c.flags & (CF_BLOCKED | CF_CLOSE_ASAP))) setImmediate(() => this.resumeClient(c));
     });
+  }
+
+  /**
+   * FLUSHDB (`signalDbChanged(id)`), FLUSHALL (`signalDbChanged(-1)`, once) and SWAPDB
+   * (`signalDbChanged(a, b)`, once) call this BEFORE changing the databases, so WATCH and client
+   * tracking see what the databases held (Redis's signalFlushedDb / touchAllWatchedKeysInDb).
+   */
+  signalDbChanged(dbid: number, other = -1): void {
+    const hs = this.onDbChanged;
+    for (let i = 0; i < hs.length; i++) hs[i]!(dbid, other);
   }
 
   private countError(text: string): void {

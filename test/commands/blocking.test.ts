@@ -221,14 +221,13 @@ describe("blocking list commands", () => {
 
   test("inside MULTI (or a script) blocking commands answer at once as if timed out", async () => {
     const h = await start();
-    const [a, sa] = await connect(h);
-    sa.flags |= CF_MULTI;
-    expect(await a.callRaw("BLPOP", "q", "0")).toBe("*-1\r\n");
-    expect(await a.callRaw("BLMPOP", "0", "1", "q", "LEFT")).toBe("*-1\r\n");
-    expect(await a.callRaw("BLMOVE", "q", "d", "LEFT", "LEFT", "0")).toBe("$-1\r\n");
-    expect(await a.callRaw("BRPOPLPUSH", "q", "d", "0")).toBe("$-1\r\n");
+    const [a] = await connect(h);
+    expect(await a.call("MULTI")).toBe("OK");
+    for (const cmd of [["BLPOP", "q", "0"], ["BLMPOP", "0", "1", "q", "LEFT"], ["BLMOVE", "q", "d", "LEFT", "LEFT", "0"], ["BRPOPLPUSH", "q", "d", "0"]]) {
+      expect(await a.call(...cmd)).toBe("QUEUED");
+    }
+    expect(await a.callRaw("EXEC")).toBe("*4\r\n*-1\r\n*-1\r\n$-1\r\n$-1\r\n");
     expect(h.server.blockedClients).toBe(0);
-    sa.flags &= ~CF_MULTI;
   });
 
   test("served and immediate pops propagate as their non-blocking forms (as Redis 7.0 writes its AOF)", async () => {
