@@ -15,6 +15,7 @@ import {
   F_SKIP_MONITOR,
   F_WRITE,
   type CommandSpec,
+  type Handler,
 } from "../commands/spec.ts";
 import { Config } from "../config/table.ts";
 import { E, ReplyError, errorCode } from "../protocol/errors.ts";
@@ -22,7 +23,19 @@ import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/res
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
 import { Logger } from "../util/log.ts";
-import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_MULTI, CF_UNIX, Client } from "./client.ts";
+import {
+  CF_BLOCKED,
+  CF_CLOSE_AFTER_REPLY,
+  CF_CLOSE_ASAP,
+  CF_MULTI,
+  CF_POSTPONED,
+  CF_REPLY_OFF,
+  CF_REPLY_SKIP,
+  CF_REPLY_SKIP_NEXT,
+  CF_UNIX,
+  Client,
+} from "./client.ts";
+import { ClientPause, PAUSE_OFF } from "./pause.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -47,7 +60,41 @@ export interface CommandStats {
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
 export type KeyHook = (db: Database, key: Uint8Array) => void;
+/** A generic dispatch check: returns an error text to reject the command, or null. */
+export type PolicyCheck = (c: Client, spec: CommandSpec) => string | null;
 
+/**
+ * Per-client state owned by other layers, read by CLIENT LIST/INFO and CLIENT PAUSE. Each layer
+ * replaces the readers it owns (`server.clientState.sub = (c) => ...`); the defaults describe a
+ * client that uses none of those features.
+ */
+export interface ClientStateReaders {
+  /** Channel subscriptions (pub/sub layer). */
+  sub(c: Client): number;
+  /** Pattern subscriptions. */
+  psub(c: Client): number;
+  /** Shard-channel subscriptions. */
+  ssub(c: Client): number;
+  /** Commands queued in MULTI, -1 outside MULTI (transactions layer). */
+  multi(c: Client): number;
+  /** Bytes held by the commands queued in MULTI. */
+  multiMem(c: Client): number;
+  /** True when EXEC would run a write or may-replicate command (CLIENT PAUSE WRITE holds it). */
+  multiMayWrite(c: Client): boolean;
+  /** Client id that tracking invalidations go to, -1 when none (tracking layer). */
+  redir(c: Client): number;
+}
+
+/**
+ * Client-side caching subcommands of CLIENT, installed by the tracking layer. Until then CLIENT
+ * TRACKINGINFO/GETREDIR/CACHING reply as Redis does for a client with tracking off.
+ */
+export interface TrackingHandlers {
+  tracking: Handler;
+  trackingInfo: Handler;
+  getRedir: Handler;
+  caching: Handler;
+}
 export class Server {
   readonly config = new Config();
   readonly log: Logger;
@@ -66,6 +113,8 @@ export class Server {
   readonly startTime: number;
   readonly runId: string;
   port = 0;
+  /** Replication role as HELLO and ROLE report it; the replication layer sets "slave". */
+  role: "master" | "slave" = "master";
   readonly stats = {
     connectionsReceived: 0,
     rejectedConnections: 0,
@@ -86,6 +135,27 @@ export class Server {
   readonly onKeyCreated: KeyHook[] = [];
   /** Called after every top-level command (blocked-client wake-ups and the like). */
   readonly afterCommand: ClientHook[] = [];
+  /**
+   * RESET: each layer clears its own connection state here (MULTI/WATCH, subscriptions,
+   * tracking). The connection family resets db, protocol, name, auth and reply mode itself.
+   */
+  readonly onClientReset: ClientHook[] = [];
+  /** CLIENT UNBLOCK, installed by the blocking layer: true when `c` was unblocked. */
+  unblockClient: ((c: Client, timeout: boolean) => boolean) | null = null;
+  /** CLIENT TRACKING & co., installed by the tracking layer. */
+  tracking: TrackingHandlers | null = null;
+  /** Readers for CLIENT LIST fields owned by other layers. */
+  readonly clientState: ClientStateReaders = {
+    sub: () => 0,
+    psub: () => 0,
+    ssub: () => 0,
+    multi: (c) => (c.flags & CF_MULTI ? 0 : -1),
+    multiMem: () => 0,
+    multiMayWrite: () => false,
+    redir: () => -1,
+  };
+  /** CLIENT PAUSE state. */
+  readonly pause = new ClientPause(this);
   private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
@@ -176,6 +246,7 @@ export class Server {
     if (this.stopped) return;
     this.stopped = true;
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.pause.stop();
     for (const l of this.listeners) l.stop(true);
     for (const c of this.clients.values()) c.socket?.terminate();
     this.clients.clear();
@@ -192,9 +263,16 @@ export class Server {
       sock.end();
       return;
     }
-    c.addr = sock.remoteAddress ? `${sock.remoteAddress}:${sock.remotePort ?? 0}` : "/unix";
-    if (c.addr === "/unix") c.flags |= CF_UNIX;
-    c.laddr = this.port !== 0 && !(c.flags & CF_UNIX) ? `${sock.localAddress ?? "127.0.0.1"}:${this.port}` : this.config.get("unixsocket");
+    if (sock.remoteAddress) {
+      c.addr = `${sock.remoteAddress}:${sock.remotePort ?? 0}`;
+      c.laddr = `${sock.localAddress ?? "127.0.0.1"}:${sock.localPort ?? this.port}`;
+    } else {
+      // Redis names both ends of a Unix-socket connection "<path>:0".
+      c.flags |= CF_UNIX;
+      c.addr = c.laddr = `${this.config.get("unixsocket")}:0`;
+    }
+    const fd = (sock as unknown as { fd?: unknown }).fd;
+    if (typeof fd === "number") c.fd = fd;
     this.clients.set(c.id, c);
   }
 
@@ -202,8 +280,15 @@ export class Server {
     if (c === undefined || !this.clients.has(c.id)) return;
     this.clients.delete(c.id);
     c.flags |= CF_CLOSE_ASAP;
+    if (c.flags & CF_POSTPONED) this.pause.remove(c);
     for (const h of this.onClientClose) h(c);
     c.socket = null;
+  }
+
+  /** Close a connection now and forget it (CLIENT KILL of another client: gone at once). */
+  freeClient(c: Client): void {
+    c.close();
+    this.onClose(c);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -223,11 +308,17 @@ export class Server {
     out.resp = c.resp;
     const reader = c.reader;
     c.lastInteraction = this.clock();
-    while ((c.flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP | CF_BLOCKED)) === 0) {
+    if (c.postponedArgv !== null && (c.flags & CF_POSTPONED) === 0) {
+      // Resuming after CLIENT PAUSE: the command that waited goes first.
+      c.argv = c.postponedArgv;
+      c.postponedArgv = null;
+      this.execute(c);
+    }
+    while ((c.flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP | CF_BLOCKED | CF_POSTPONED)) === 0) {
       const st = reader.next();
       if (st === READ_COMMAND) {
         c.argv = reader.argv;
-        this.processCommand(c);
+        this.execute(c);
       } else if (st === READ_NEED_MORE) {
         break;
       } else {
@@ -242,9 +333,27 @@ export class Server {
     const bytes = out.take();
     if (bytes.length > 0) {
       this.stats.netOutputBytes += bytes.length;
+      if (bytes.length > c.replyPeak) c.replyPeak = bytes.length;
       c.write(bytes);
     }
     if (c.flags & CF_CLOSE_AFTER_REPLY && c.queuedBytes === 0) c.close();
+  }
+
+  /** Process one parsed command, then apply CLIENT REPLY OFF/SKIP to what it wrote. */
+  private execute(c: Client): void {
+    const mark = c.out.len;
+    this.processCommand(c);
+    if (c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP | CF_REPLY_SKIP_NEXT)) this.replyControl(c, mark);
+  }
+
+  /** Redis's CLIENT REPLY bookkeeping, done once the command is over (not while postponed). */
+  private replyControl(c: Client, mark: number): void {
+    if (c.flags & CF_POSTPONED) return;
+    if (c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) c.out.len = mark;
+    c.flags &= ~CF_REPLY_SKIP;
+    if (c.flags & CF_REPLY_SKIP_NEXT) {
+      c.flags = (c.flags | CF_REPLY_SKIP) & ~CF_REPLY_SKIP_NEXT;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -278,6 +387,8 @@ export class Server {
       const err = this.policy(c, spec);
       if (err !== null) return this.reject(c, spec, err);
     }
+    // CLIENT PAUSE comes before MULTI queueing: Redis holds a paused write even inside MULTI.
+    if (this.pause.type !== PAUSE_OFF && this.pause.blocks(c, spec)) return this.pause.postpone(c);
     if (c.flags & CF_MULTI && this.queueCommand !== null && this.queueCommand(c, spec)) return;
     this.call(c, spec);
     for (let i = 0; i < this.afterCommand.length; i++) this.afterCommand[i]!(c);
@@ -285,13 +396,33 @@ export class Server {
 
   /**
    * Extra generic checks installed by later layers (OOM, read-only replica, pub/sub context,
-   * loading, busy script): return an error text to reject. Kept as one hook so the hot path
-   * pays one null check when none apply.
+   * loading, busy script): return an error text to reject. Install with `addPolicy` so checks
+   * compose; `policy` is their composition (null when none, so the hot path pays one null check).
    */
-  policy: ((c: Client, spec: CommandSpec) => string | null) | null = null;
+  policy: PolicyCheck | null = null;
+  private readonly policyChecks: PolicyCheck[] = [];
+
+  /** Add a generic dispatch check; checks run in the order they were added. */
+  addPolicy(check: PolicyCheck): void {
+    this.policyChecks.push(check);
+    const checks = this.policyChecks.slice();
+    this.policy =
+      checks.length === 1
+        ? check
+        : (c, spec) => {
+            for (let i = 0; i < checks.length; i++) {
+              const err = checks[i]!(c, spec);
+              if (err !== null) return err;
+            }
+            return null;
+          };
+  }
   /** MULTI queueing, installed by the transactions family: returns true when queued. */
   queueCommand: ((c: Client, spec: CommandSpec) => boolean) | null = null;
-  /** Called with the argv of each executed command when MONITOR clients exist. */
+  /**
+   * Called after each executed command when MONITOR clients exist, except `admin` and
+   * `skip_monitor` ones (EVAL feeds itself before running its script, as Redis does).
+   */
   monitorFeed: ((c: Client, spec: CommandSpec) => void) | null = null;
   /** Called when a command's runtime passes slowlog/latency thresholds. */
   slowCommand: ((c: Client, spec: CommandSpec, usec: number) => void) | null = null;
@@ -312,7 +443,6 @@ export class Server {
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
-    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const t0 = performance.now();
     try {
       spec.handler(c);
@@ -325,6 +455,8 @@ export class Server {
       }
     }
     const usec = (performance.now() - t0) * 1000;
+    // After the command, like Redis: SELECT shows its new db, AUTH its redacted arguments.
+    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const id = spec.id;
     this.cmdStats.calls[id]!++;
     this.cmdStats.usec[id]! += usec;
