@@ -29,7 +29,9 @@ function install(server: Server): Set<Client> {
   set = monitors;
   monitorsOf.set(server, monitors);
   server.onClientClose.push((c) => {
-    if (c.flags & CF_MONITOR) monitors.delete(c);
+    if (!(c.flags & CF_MONITOR)) return;
+    monitors.delete(c);
+    if (monitors.size === 0) server.monitorFeed = null;
   });
   // Monitors (and replicas) are not keyspace clients in Redis: refuse commands that touch keys.
   server.addPolicy((c, spec) =>
