@@ -12,7 +12,7 @@ import { E, fail } from "../protocol/errors.ts";
 import { REDIS_VERSION } from "../server/version.ts";
 import { intArg, is, latin1, utf8 } from "./args.ts";
 import type { CommandContext } from "./context.ts";
-import { CF_READONLY_CLIENT, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from "../server/client.ts";
+import { CF_PUBSUB, CF_READONLY_CLIENT, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from "../server/client.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stopMonitor } from "./monitor.ts";
 
@@ -67,12 +67,21 @@ export function setClientName(c: CommandContext, name: Uint8Array): boolean {
 // -------------------------------------------------------------------------------------------------
 // PING ECHO QUIT SELECT
 
+const PONG = utf8("pong");
+const EMPTY = new Uint8Array(0);
+
 function pingCommand(c: CommandContext): void {
-  // PING inside a RESP2 pub/sub context replies ["pong", msg]: the pub/sub layer answers that
-  // case itself (its policy runs before this handler).
   if (c.argv.length > 2) fail(E.wrongArgs("ping"));
-  if (c.argv.length === 2) c.out.bulk(c.argv[1]!);
-  else c.out.raw(R_PONG);
+  // A RESP2 connection in pub/sub mode can only receive arrays: ["pong", message or ""].
+  if (c.flags & CF_PUBSUB && c.resp === 2) {
+    c.out.arrayLen(2);
+    c.out.bulk(PONG);
+    c.out.bulk(c.argv[1] ?? EMPTY);
+  } else if (c.argv.length === 2) {
+    c.out.bulk(c.argv[1]!);
+  } else {
+    c.out.raw(R_PONG);
+  }
 }
 
 function echoCommand(c: CommandContext): void {

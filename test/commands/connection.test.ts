@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { CF_PUBSUB } from "../../src/server/client.ts";
 import { startKedis, type KedisHandle } from "../helpers/servers.ts";
 
 let k: KedisHandle;
@@ -24,6 +25,18 @@ describe("PING, ECHO, SELECT", () => {
     expect(await c.callRaw("PING")).toBe("+PONG\r\n");
     expect(await c.callRaw("PING", "hey")).toBe("$3\r\nhey\r\n");
     expect(await c.call("PING", "a", "b")).toEqual({ error: "ERR wrong number of arguments for 'ping' command" });
+  });
+
+  test("PING in RESP2 pub/sub mode replies [pong, message]; in RESP3 as usual", async () => {
+    const c = await k.client();
+    const id = (await c.call("CLIENT", "ID")) as number;
+    const cl = k.server.clients.get(id)!;
+    cl.flags |= CF_PUBSUB; // as the pub/sub layer sets it on SUBSCRIBE
+    expect(await c.callRaw("PING")).toBe("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    expect(await c.callRaw("PING", "hi")).toBe("*2\r\n$4\r\npong\r\n$2\r\nhi\r\n");
+    cl.resp = 3;
+    expect(await c.callRaw("PING")).toBe("+PONG\r\n");
+    cl.flags &= ~CF_PUBSUB;
   });
 
   test("SELECT switches databases and rejects bad indexes", async () => {
