@@ -211,12 +211,12 @@ const CONN = "noscript loading stale fast no_auth allow_busy";
 export const connectionFamily: CommandFamily = {
   group: "connection",
   commands: [
-    ["ping",   -1, "fast",                 [0, 0, 0], pingCommand,   { tips: "request_policy:all_shards response_policy:all_succeeded", doc: { summary: "Returns the server's liveliness response.", since: "1.0.0", complexity: "O(1)", args: [{ name: "message", type: "string", optional: true }] } }],
-    ["echo",    2, "loading stale fast",   [0, 0, 0], echoCommand,   { doc: { summary: "Returns the given string.", since: "1.0.0", complexity: "O(1)", args: [{ name: "message", type: "string" }] } }],
-    ["quit",   -1, CONN,                   [0, 0, 0], quitCommand,   { doc: { summary: "Closes the connection.", since: "1.0.0", complexity: "O(1)" } }],
-    ["select",  2, "loading stale fast",   [0, 0, 0], selectCommand, { doc: { summary: "Changes the selected database.", since: "1.0.0", complexity: "O(1)", args: [{ name: "index", type: "integer" }] } }],
-    ["auth",   -2, CONN,                   [0, 0, 0], authCommand,   { doc: { summary: "Authenticates the connection.", since: "1.0.0", complexity: "O(N) where N is the number of passwords defined for the user", args: [{ name: "username", type: "string", optional: true, since: "6.0.0" }, { name: "password", type: "string" }] } }],
-    ["hello",  -1, CONN,                   [0, 0, 0], helloCommand,  { doc: { summary: "Handshakes with the server.", since: "6.0.0", complexity: "O(1)", args: [{ name: "arguments", type: "block", optional: true, args: [{ name: "protover", type: "integer" }, { name: "username_password", type: "block", token: "AUTH", optional: true, args: [{ name: "username", type: "string" }, { name: "password", type: "string" }] }, { name: "clientname", type: "string", token: "SETNAME", optional: true }] }] } }],
-    ["reset",   1, CONN,                   [0, 0, 0], resetCommand,  { doc: { summary: "Resets the connection.", since: "6.2.0", complexity: "O(1)" } }],
+    ["ping",   -1, "fast",                 [0, 0, 0], pingCommand,   { tips: "request_policy:all_shards response_policy:all_succeeded", doc: { summary: "Check that the server answers.", since: "1.0.0", complexity: "O(1)", args: [{ name: "message", type: "string", optional: true }] } }],
+    ["echo",    2, "loading stale fast",   [0, 0, 0], echoCommand,   { doc: { summary: "Reply with the given message.", since: "1.0.0", complexity: "O(1)", args: [{ name: "message", type: "string" }] } }],
+    ["quit",   -1, CONN,                   [0, 0, 0], quitCommand,   { doc: { summary: "Close this connection after the reply.", since: "1.0.0", complexity: "O(1)" } }],
+    ["select",  2, "loading stale fast",   [0, 0, 0], selectCommand, { doc: { summary: "Switch this connection's database.", since: "1.0.0", complexity: "O(1)", args: [{ name: "index", type: "integer" }] } }],
+    ["auth",   -2, CONN,                   [0, 0, 0], authCommand,   { doc: { summary: "Log this connection in.", since: "1.0.0", complexity: "O(1)", args: [{ name: "username", type: "string", optional: true, since: "6.0.0" }, { name: "password", type: "string" }] } }],
+    ["hello",  -1, CONN,                   [0, 0, 0], helloCommand,  { doc: { summary: "Pick the protocol version, optionally log in and name the connection.", since: "6.0.0", complexity: "O(1)", args: [{ name: "arguments", type: "block", optional: true, args: [{ name: "protover", type: "integer" }, { name: "username_password", type: "block", token: "AUTH", optional: true, args: [{ name: "username", type: "string" }, { name: "password", type: "string" }] }, { name: "clientname", type: "string", token: "SETNAME", optional: true }] }] } }],
+    ["reset",   1, CONN,                   [0, 0, 0], resetCommand,  { doc: { summary: "Return this connection to its initial state.", since: "6.2.0", complexity: "O(1)" } }],
   ],
 };

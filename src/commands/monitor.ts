@@ -88,6 +88,6 @@ function monitorCommand(c: CommandContext): void {
 export const monitorFamily: CommandFamily = {
   group: "server",
   commands: [
-    ["monitor", 1, "admin noscript loading stale", [0, 0, 0], monitorCommand, { doc: { summary: "Listens for all requests received by the server in real-time.", since: "1.0.0" } }],
+    ["monitor", 1, "admin noscript loading stale", [0, 0, 0], monitorCommand, { doc: { summary: "Stream every command the server runs.", since: "1.0.0" } }],
   ],
 };

@@ -71,7 +71,7 @@ describe("COMMAND", () => {
     const c = await k.client();
     const docs = (await c.call("COMMAND", "DOCS", "echo", "client|setname", "nosuch")) as unknown[];
     expect(docs[0]).toBe("echo");
-    expect(docs[1]).toEqual(["summary", "Returns the given string.", "since", "1.0.0", "group", "connection", "complexity", "O(1)", "arguments", [["name", "message", "type", "string"]]]);
+    expect(docs[1]).toEqual(["summary", "Reply with the given message.", "since", "1.0.0", "group", "connection", "complexity", "O(1)", "arguments", [["name", "message", "type", "string"]]]);
     expect(docs[2]).toBe("client|setname");
     expect(docs.length).toBe(4);
     await c.call("HELLO", "3");
@@ -79,7 +79,7 @@ describe("COMMAND", () => {
     const client = m.get("client")!;
     expect(client.get("group")).toBe("connection");
     const subs = client.get("subcommands") as Map<string, Map<string, unknown>>;
-    expect(subs.get("client|kill")!.get("summary")).toBe("Terminates open connections.");
+    expect(subs.get("client|kill")!.get("summary")).toBe("Close connections matching an address or filters.");
     expect((await c.call("COMMAND", "DOCS")) instanceof Map).toBe(true);
   });
 
