@@ -2,6 +2,9 @@
  * The explicit list of command families. Adding a family: write `src/commands/<group>.ts` with
  * its table at the bottom, then list it here.
  */
+import { clientFamily } from "./client.ts";
+import { commandFamily } from "./command.ts";
+import { monitorFamily } from "./monitor.ts";
 import type { CommandFamily } from "./spec.ts";
 import { bitmapFamily } from "./bitmap.ts";
 import { configFamily } from "./config.ts";
@@ -14,11 +17,14 @@ import { pubsubFamily } from "./pubsub.ts";
 import { replicationFamily } from "./replication.ts";
 import { serverFamily } from "./server.ts";
 import { stringFamily } from "./string.ts";
-import { trackingFamily, withTrackingSubcommands } from "./client-tracking.ts";
+import { trackingFamily } from "./client-tracking.ts";
 import { transactionsFamily } from "./transactions.ts";
 
-export const FAMILIES: readonly CommandFamily[] = withTrackingSubcommands([
+export const FAMILIES: readonly CommandFamily[] = [
   connectionFamily,
+  clientFamily,
+  commandFamily,
+  monitorFamily,
   stringFamily,
   bitmapFamily,
   genericFamily,
@@ -32,4 +38,4 @@ export const FAMILIES: readonly CommandFamily[] = withTrackingSubcommands([
   pubsubFamily,
   transactionsFamily,
   trackingFamily,
-]);
+];

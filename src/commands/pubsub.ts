@@ -220,6 +220,7 @@ function install(server: Server): void {
   server.onKeyCreated.push((db, key) => server.notifyKeyspaceEvent(NOTIFY_NEW, "new", key, db.id));
   installOutputLimit(server);
   server.onClientClose.push((c) => server.pubsub.removeClient(c));
+  server.onClientReset.push((c) => server.pubsub.removeClient(c));
 }
 
 export const pubsubFamily: CommandFamily = {
@@ -241,7 +242,7 @@ export const pubsubFamily: CommandFamily = {
         ["numpat",         2, "pubsub loading stale", [0, 0, 0], pubsubNumpatCommand],
         ["shardchannels", -2, "pubsub loading stale", [0, 0, 0], pubsubShardchannelsCommand],
         ["shardnumsub",   -2, "pubsub loading stale", [0, 0, 0], pubsubShardnumsubCommand],
-        ["help",           2, "loading stale",        [0, 0, 0], pubsubHelpCommand],
+        ["help",           2, "loading stale",        [0, 0, 0], pubsubHelpCommand, { acl: "-@pubsub" }],
       ],
     }],
   ],

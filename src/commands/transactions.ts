@@ -129,6 +129,11 @@ function unwatchCommand(c: CommandContext): void {
 function install(server: Server): void {
   server.queueCommand = queueCommand;
   server.flagTransaction = flagTransaction;
+  // RESET discards the transaction and unwatches everything.
+  server.onClientReset.push((c) => {
+    if (c.multi !== null || c.watched !== null) discardTransaction(c);
+  });
+  server.clientState.multi = (c) => (c.multi === null ? -1 : c.multi.commands.length);
   const w = server.watches;
   server.onKeyModified.push((db, key) => {
     if (w.count !== 0) w.touch(db, key);

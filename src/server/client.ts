@@ -39,6 +39,8 @@ export const CF_REPLY_SKIP = 1 << 16;
 export const CF_TRACKING = 1 << 17;
 export const CF_READONLY_CLIENT = 1 << 18;
 export const CF_NO_TOUCH = 1 << 19;
+/** Command postponed by CLIENT PAUSE: the client reads nothing until the pause ends. */
+export const CF_POSTPONED = 1 << 20;
 
 export type ClientSocket = Socket<Client>;
 
@@ -80,6 +82,10 @@ export class Client {
   addr = "";
   laddr = "";
   fd = -1;
+  /** Copy of the command postponed by CLIENT PAUSE, run first when the client resumes. */
+  postponedArgv: Uint8Array[] | null = null;
+  /** Largest reply batch written at once (CLIENT LIST rbp). */
+  replyPeak = 0;
 
   /** Replication offset after this client's last write (WAIT). */
   woff = 0;
@@ -119,7 +125,7 @@ export class Client {
     this.authenticated = !server.requiresAuth();
     this.reader = new RespReader(server.readerLimits);
     this.reader.unauthenticated = !this.authenticated;
-    this.createdAt = this.lastInteraction = Date.now();
+    this.createdAt = this.lastInteraction = server.clock();
   }
 
   get ks(): Keyspace {
@@ -131,6 +137,11 @@ export class Client {
     return this.queuedBytes;
   }
 
+  /** Number of output chunks waiting for the socket (Redis's oll). */
+  get pendingChunks(): number {
+    return this.queue.length;
+  }
+
   /**
    * Send bytes to this client outside its own command processing (or inside it: then they join
    * the shared writer so ordering with the current replies holds). Bytes are copied if queued.
@@ -140,6 +151,9 @@ export class Client {
       this.out.raw(b);
       return;
     }
+    // CLIENT REPLY OFF/SKIP silence everything, pushes included (the current client's own
+    // replies are dropped by the server after each command).
+    if (this.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) return;
     this.deliver(b.slice());
   }
 
