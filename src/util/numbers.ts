@@ -3,7 +3,7 @@
  *
  * Integers follow Redis's string2ll: optional '-', no '+', no spaces, no leading zeros, signed
  * 64-bit range. `parseInt64` answers with a JS number (NaN when invalid); values beyond 2^53 are
- * range-checked exactly but come back rounded, so callers that must be exact up to 2^63 (INCRBY,
+ * range-checked exactly but come back rounded to the nearest double, so callers that must be exact up to 2^63 (INCRBY,
  * SETRANGE offsets are fine as numbers) use `parseBigInt64`.
  */
 
@@ -47,6 +47,12 @@ export function parseInt64(b: Uint8Array): number {
     n = n * 10 + d;
   }
   if (len - (neg ? 1 : 0) >= 19 && !digitsFitInt64(b, neg ? 1 : 0, neg)) return NaN;
+  if (n > 9007199254740991) {
+    // Past 2^53 the running sum above has drifted: round the exact value once instead.
+    let s = "";
+    for (let j = 0; j < len; j++) s += String.fromCharCode(b[j]!);
+    return Number(s);
+  }
   return neg ? -n : n;
 }
 
