@@ -5,8 +5,8 @@
  * Invariants and ownership:
  * - `feed(chunk)` makes `chunk` the current input without copying when nothing is pending; only
  *   an unfinished tail is copied (into `own`) by `release()`, so a pipelined burst costs no copy.
- * - Argument views handed out in `argv` point into the current input and are valid until the
- *   next `feed`/`release`. Whoever keeps one must copy it.
+ * - Arguments handed out in `argv` may be views into the current input (large ones are), valid
+ *   until the next `feed`/`release`. Whoever keeps one must copy it.
  * - A command split across events keeps its parse state (argument offsets relative to the
  *   command start, remaining count, current bulk length), so nothing already read is rescanned,
  *   and a large bulk is awaited with its full size reserved up front (no repeated regrowth).
@@ -24,6 +24,8 @@ const LF = 10;
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request and longest header line. */
 const INLINE_MAX = 64 * 1024;
 const EMPTY = new Uint8Array(0);
+/** Arguments up to this size are handed out as copies rather than views (cheaper, see readArgs). */
+const SMALL_ARG = 32;
 
 export interface ReaderLimits {
   /** proto-max-bulk-len */
@@ -199,7 +201,17 @@ export class RespReader {
     const base = this.cmdStart;
     for (let i = 0; i < this.argc; i++) {
       const o = base + this.offs[i]!;
-      argv[i] = buf.subarray(o, o + this.lens[i]!);
+      const n = this.lens[i]!;
+      if (n <= SMALL_ARG) {
+        // Copying a short argument costs less than a view: a view of a fresh socket chunk makes
+        // the engine materialize the chunk's ArrayBuffer, and views cost more to create and
+        // collect. Large arguments stay views (no copy of big values).
+        const a = new Uint8Array(n);
+        for (let j = 0; j < n; j++) a[j] = buf[o + j]!;
+        argv[i] = a;
+      } else {
+        argv[i] = buf.subarray(o, o + n);
+      }
     }
     this.argv = argv;
     this.cmdStart = this.pos;
