@@ -195,7 +195,6 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   const rows: string[] = [];
-  const ratios: string[] = [];
   try {
     for (const test of o.tests) {
       const ok = (await supported(kedis, test)) && (await supported(redis, test));
@@ -216,7 +215,6 @@ async function main(): Promise<void> {
         const rpsRatio = k.rps / r.rps;
         const row = `| ${test.toUpperCase()} | ${pipeline} | ${n} | ${fmt(k.rps, 0)} | ${fmt(r.rps, 0)} | ${fmt(k.p50, 3)} / ${fmt(k.p99, 3)} | ${fmt(r.p50, 3)} / ${fmt(r.p99, 3)} | ${fmt(k.cpuUsPerReq, 2)} | ${fmt(r.cpuUsPerReq, 2)} | **${fmt(cpuRatio, 2)}×** | ${fmt(rpsRatio, 2)}× |`;
         rows.push(row);
-        ratios.push(`| ${test.toUpperCase()} | ${pipeline} | ${fmt(cpuRatio, 2)}× | ${fmt(rpsRatio, 2)}× |`);
         console.error(row);
       }
     }
@@ -241,7 +239,6 @@ async function main(): Promise<void> {
   const md = lines.join("\n");
   console.log(md);
   writeFileSync(o.out, md);
-  void ratios;
 }
 
 await main();
