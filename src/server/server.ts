@@ -645,9 +645,14 @@ export class Server {
       } else if (st === READ_NEED_MORE) {
         break;
       } else {
-        out.error(reader.error);
+        if (reader.error === "") {
+          // Past client-query-buffer-limit: Redis closes without a reply and logs a warning.
+          this.log.warning(`Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+        } else {
+          out.error(reader.error);
+          this.log.verbose(`Protocol error (${reader.error}) from client: id=${c.id} addr=${c.addr}`);
+        }
         c.closeAfterReply();
-        this.log.verbose(`Protocol error (${reader.error}) from client: id=${c.id} addr=${c.addr}`);
         break;
       }
     }
