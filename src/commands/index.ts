@@ -5,5 +5,6 @@
 import { connectionFamily } from "./connection.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
+import { setFamily } from "./set.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, setFamily];

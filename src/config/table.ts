@@ -64,6 +64,10 @@ export const PARAMS: ParamDef[] = [
   { name: "active-expire-effort", type: "int", default: "1", min: 1, max: 10, mutable: true },
   { name: "lfu-log-factor", type: "int", default: "10", min: 0, max: 2147483647, mutable: true },
   { name: "lfu-decay-time", type: "int", default: "1", min: 0, max: 2147483647, mutable: true },
+  // Set and sorted-set encoding thresholds (Redis 7.0 names; the ziplist names are aliases).
+  { name: "set-max-intset-entries", type: "int", default: "512", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
+  { name: "zset-max-listpack-entries", aliases: ["zset-max-ziplist-entries"], type: "int", default: "128", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
+  { name: "zset-max-listpack-value", aliases: ["zset-max-ziplist-value"], type: "memory", default: "64", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
 ];
 
 export const PARAM_BY_NAME = new Map<string, ParamDef>();

@@ -33,7 +33,7 @@ describe("intset against a Set<bigint> model", () => {
           expect(s.remove(v)).toBe(model.has(v));
           model.delete(v);
         }
-        expect(s.width).toBe(widest);
+        expect(s.width as number).toBe(widest);
         expect(s.has(v)).toBe(model.has(v));
         expectSame(s, model);
       }
