@@ -2,8 +2,9 @@
  * Helpers shared by the set, sorted-set and SORT command files: keyspace-notification classes,
  * the modified-key signal, encoding limits from config, and SSCAN/ZSCAN argument parsing.
  *
- * The NOTIFY_* values mirror those exported by server/server.ts: commands must not import the
- * server at run time (layering), so the few classes used here are repeated (a test pins them).
+ * The NOTIFY_* and CF_* values mirror those exported by server/server.ts and server/client.ts:
+ * commands must not import the server at run time (layering), so the few used here are
+ * repeated (test/commands/sorted-set.test.ts pins them to the originals).
  */
 import { Glob } from "../datastructures/byte-glob.ts";
 import { E, fail } from "../protocol/errors.ts";
@@ -15,6 +16,9 @@ export const NOTIFY_GENERIC = 1 << 2;
 export const NOTIFY_LIST = 1 << 4;
 export const NOTIFY_SET = 1 << 5;
 export const NOTIFY_ZSET = 1 << 7;
+/** Client flags (server/client.ts CF_MULTI, CF_SCRIPT), mirrored for the same reason. */
+export const CF_MULTI = 1 << 2;
+export const CF_SCRIPT = 1 << 10;
 
 /** getPositiveLongFromObjectOrReply's text (also for non-integers). */
 export const ERR_POSITIVE = "ERR value is out of range, must be positive";

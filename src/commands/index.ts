@@ -6,5 +6,6 @@ import { connectionFamily } from "./connection.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 import { setFamily } from "./set.ts";
+import { sortedSetFamily } from "./sorted-set.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, setFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, setFamily, sortedSetFamily];

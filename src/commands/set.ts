@@ -208,14 +208,14 @@ function srandmemberCommand(c: CommandContext): void {
 }
 
 /** Redis's getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) for SRANDMEMBER/ZRANDMEMBER. */
-export function randCountArg(arg: Uint8Array): number {
+export function randCountArg(arg: Uint8Array): bigint {
   const n = bigIntArg(arg);
   if (n < -LONG_MAX) fail(`ERR value is out of range, value must between -${LONG_MAX} and ${LONG_MAX}`);
-  return Number(n);
+  return n;
 }
 
 function srandmemberWithCount(c: CommandContext): void {
-  const l = randCountArg(c.argv[2]!);
+  const l = Number(randCountArg(c.argv[2]!));
   const s = readSet(c, c.argv[1]!);
   if (s === null || l === 0) return c.out.emptyArray();
   const out = c.out;

@@ -88,8 +88,13 @@ export class SortedPack {
     return lo;
   }
 
-  /** Insert (score, member) at its sorted place (member must be absent). Returns its index. */
+  /**
+   * Insert (score, member) at its sorted place (member must be absent). Returns its index.
+   * A -0 score is stored as 0: Redis's listpack keeps scores as text/integers and reads "-0"
+   * back as the integer 0, so a listpack never holds a negative zero.
+   */
   insert(score: number, m: Uint8Array): number {
+    if (score === 0) score = 0;
     const i = this.positionOf(score, m);
     const used = this.byteLength;
     if (used + m.length > this.bytes.length) {
@@ -133,6 +138,7 @@ export class SortedPack {
 
   /** Set entry i's score, moving it if the order changes. Returns its new index. */
   setScore(i: number, score: number): number {
+    if (score === 0) score = 0; // no -0 in a listpack (see insert)
     const prevOk = i === 0 || this.scores[i - 1]! < score || (this.scores[i - 1] === score && this.compareMembers(i - 1, i) < 0);
     const nextOk = i === this.scores.length - 1 || score < this.scores[i + 1]! || (this.scores[i + 1] === score && this.compareMembers(i, i + 1) < 0);
     if (prevOk && nextOk) {
