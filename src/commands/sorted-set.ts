@@ -36,8 +36,8 @@ import {
 } from "../store/types/zset.ts";
 import { LEX_MAX, LEX_MIN, LEX_VALUE, type LexBound, type LexRange, type ScoreRange } from "../datastructures/skiplist.ts";
 import { OBJ_SET, OBJ_ZSET } from "../store/value.ts";
-import { formatDouble17 } from "../util/numbers.ts";
-import { parseRangeBound, parseScore } from "../util/strtod.ts";
+import { formatDouble17, parseBigInt64 } from "../util/numbers.ts";
+import { parseRangeBound, parseScore, strtod } from "../util/strtod.ts";
 import { intArg, is } from "./args.ts";
 import {
   CF_MULTI,
@@ -658,15 +658,34 @@ export function installZsetBlocking(fn: BlockForKeys): void {
   blockForKeys = fn;
 }
 
-/** Redis's getTimeoutFromObjectOrReply (seconds as a double) → milliseconds. */
+/**
+ * Redis's getTimeoutFromObjectOrReply for seconds: a long double, times 1000, rounded up to
+ * whole milliseconds and cast to a 64-bit integer. Anything at or past 2^63 (inf included)
+ * casts to LLONG_MIN and so reads as negative, as on x86 Redis; values too small for a double
+ * still round up to 1 ms as long doubles do.
+ */
 function timeoutArg(arg: Uint8Array): number {
-  const d = parseScore(arg);
-  if (Number.isNaN(d)) fail("ERR timeout is not a float or out of range");
-  const ms = d * 1000;
-  if (ms > 9223372036854775807) fail("ERR timeout is out of range");
-  const t = Math.ceil(ms);
-  if (t < 0) fail("ERR timeout is negative");
+  const bad = "ERR timeout is not a float or out of range";
+  if (arg.length === 0 || arg[0] === 0x20 || (arg[0]! >= 0x09 && arg[0]! <= 0x0d)) fail(bad);
+  const r = strtod(arg);
+  if (r.end !== arg.length || Number.isNaN(r.value)) fail(bad);
+  let t: number;
+  const exact = parseBigInt64(arg);
+  if (exact !== null) {
+    // Integers keep every digit, as a long double would.
+    const ms = exact * 1000n;
+    if (ms >= 9223372036854775808n || ms < 0n) fail("ERR timeout is negative");
+    return Number(ms);
+  }
+  if (r.erange && r.value === 0) t = tinySign(arg) > 0 ? 1 : 0;
+  else t = Math.ceil(r.value * 1000);
+  if (!(t < 9223372036854775808) || t < 0) fail("ERR timeout is negative");
   return t === 0 ? 0 : t; // -0 → 0
+}
+
+/** Sign of a numeric literal (for underflowed values). */
+function tinySign(arg: Uint8Array): number {
+  return arg[0] === 0x2d ? -1 : 1;
 }
 
 /** A serve callback for retries: a key that turned into another type just keeps waiting. */

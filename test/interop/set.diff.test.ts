@@ -225,7 +225,7 @@ describe("set commands match redis-server 7.0", () => {
         expect([...popped, ...rest].sort()).toEqual([...members].sort());
         await d.same(["SCARD", "s"]);
         const [k3, r3] = await d.both("SPOP", "s");
-        expect(k3.slice(0, 2)).toBe(r3.slice(0, 2));
+        expect(k3[0]).toBe(r3[0]);
         await d.same(["SCARD", "s"]);
         // Popping at least the rest empties and deletes the key.
         const [k4, r4] = await d.both("SPOP", "s", "100");
