@@ -5,7 +5,8 @@
 import { connectionFamily } from "./connection.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
+import { sortFamily } from "./generic-sort.ts";
 import { setFamily } from "./set.ts";
 import { sortedSetFamily } from "./sorted-set.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, setFamily, sortedSetFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, setFamily, sortedSetFamily, sortFamily];
