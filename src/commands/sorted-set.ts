@@ -653,8 +653,8 @@ export type BlockForKeys = (c: CommandContext, keys: Uint8Array[], timeoutMs: nu
 
 let blockForKeys: BlockForKeys | null = null;
 
-/** Wire the server's blocked-clients implementation into BZPOPMIN/BZPOPMAX/BZMPOP. */
-export function installZsetBlocking(fn: BlockForKeys): void {
+/** Wire the server's blocked-clients implementation into BZPOPMIN/BZPOPMAX/BZMPOP (null: none). */
+export function installZsetBlocking(fn: BlockForKeys | null): void {
   blockForKeys = fn;
 }
 
