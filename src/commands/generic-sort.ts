@@ -18,13 +18,13 @@
  * those families install (`installSortSources`). Until they do, sorting a list replies an error
  * and `->field` lookups find nothing.
  */
+import { compareBytes } from "../datastructures/skiplist.ts";
 import { E, fail } from "../protocol/errors.ts";
 import type { SetValue } from "../store/types/set.ts";
 import type { ZsetValue } from "../store/types/zset.ts";
 import { OBJ_HASH, OBJ_LIST, OBJ_SET, OBJ_STRING, OBJ_ZSET, type Collection } from "../store/value.ts";
 import { parseSortScore } from "../util/strtod.ts";
 import { intArg, is } from "./args.ts";
-import { compareBytes } from "../datastructures/skiplist.ts";
 import { CF_SCRIPT, NOTIFY_GENERIC, NOTIFY_LIST } from "./collection-helpers.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily } from "./spec.ts";

@@ -16,11 +16,11 @@
  * an injected `blockForKeys` (see `installZsetBlocking`), and without it, or inside MULTI, they
  * answer like a timeout.
  */
-import { E, fail } from "../protocol/errors.ts";
+import { Dict, hashBytes } from "../datastructures/dict.ts";
+import { LEX_MAX, LEX_MIN, LEX_VALUE, type LexBound, type LexRange, type ScoreRange } from "../datastructures/skiplist.ts";
+import { E, fail, ReplyError } from "../protocol/errors.ts";
 import { WRONGTYPE } from "../store/database.ts";
 import { SetValue } from "../store/types/set.ts";
-import { Dict, hashBytes } from "../datastructures/dict.ts";
-import { ReplyError } from "../protocol/errors.ts";
 import {
   ZADD_IN_GT,
   ZADD_IN_INCR,
@@ -34,7 +34,6 @@ import {
   ZsetValue,
   type ZsetLimits,
 } from "../store/types/zset.ts";
-import { LEX_MAX, LEX_MIN, LEX_VALUE, type LexBound, type LexRange, type ScoreRange } from "../datastructures/skiplist.ts";
 import { OBJ_SET, OBJ_ZSET } from "../store/value.ts";
 import { formatDouble17, parseBigInt64 } from "../util/numbers.ts";
 import { parseRangeBound, parseScore, strtod } from "../util/strtod.ts";
@@ -76,11 +75,6 @@ function writeZset(c: CommandContext, key: Uint8Array): ZsetValue | null {
   const v = c.db.writeTyped<ZsetValue>(key, OBJ_ZSET);
   if (v === WRONGTYPE) fail(E.WRONGTYPE);
   return v;
-}
-
-/** Delete `key` when a write emptied it; returns true when deleted. */
-function deleteIfEmptied(c: CommandContext, key: Uint8Array, z: ZsetValue): boolean {
-  return c.db.deleteIfEmpty(key, z);
 }
 
 /** Score argument (getDoubleFromObjectOrReply). */
@@ -460,7 +454,7 @@ function zremCommand(c: CommandContext): void {
   for (let i = 2; i < argv.length; i++) {
     if (z.remove(argv[i]!)) deleted++;
     if (z.size === 0) {
-      keyRemoved = deleteIfEmptied(c, key, z);
+      keyRemoved = c.db.deleteIfEmpty(key, z);
       break;
     }
   }
@@ -502,7 +496,7 @@ function zremrangeGeneric(c: CommandContext, type: number): void {
   } else [lo, hi] = srange !== null ? z.scoreSpan(srange) : z.lexSpan(lrange!);
   const deleted = z.deleteRanks(lo, hi);
   if (deleted > 0) {
-    const keyRemoved = deleteIfEmptied(c, key, z);
+    const keyRemoved = c.db.deleteIfEmpty(key, z);
     signalModified(c, key);
     const event = type === RANGE_RANK ? "zremrangebyrank" : type === RANGE_SCORE ? "zremrangebyscore" : "zremrangebylex";
     c.server.notifyKeyspaceEvent(NOTIFY_ZSET, event, key, c.db.id);
@@ -538,8 +532,8 @@ const POP_KEYED_NESTED = 3; // ZMPOP/BZMPOP: key, [[member, score], ...]
 /**
  * Pop up to `count` entries from the first non-empty zset among `keys` and reply in `shape`.
  * Returns false (without replying) when every key is missing. WRONGTYPE on the first key of
- * another type, as Redis's genericZpopCommand. Emits notifications, deletes an emptied key and
- * sets the propagation for ZMPOP/blocking variants (`propagateAs`).
+ * another type, as Redis's genericZpopCommand. Emits notifications and deletes an emptied key;
+ * with `rewrite`, sets the propagation to ZPOPMIN/ZPOPMAX (ZMPOP and the blocking variants).
  */
 function popFrom(c: CommandContext, keys: readonly Uint8Array[], where: number, count: number, shape: number, rewrite: boolean): boolean {
   let z: ZsetValue | null = null;
@@ -574,7 +568,7 @@ function popFrom(c: CommandContext, keys: readonly Uint8Array[], where: number, 
   });
   z.deleteRanks(lo, lo + n);
   c.server.notifyKeyspaceEvent(NOTIFY_ZSET, where === ZSET_MIN ? "zpopmin" : "zpopmax", key, c.db.id);
-  if (deleteIfEmptied(c, key, z)) c.server.notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c.db.id);
+  if (c.db.deleteIfEmpty(key, z)) c.server.notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c.db.id);
   signalModified(c, key);
   c.server.dirty += n;
   if (rewrite) {
