@@ -40,6 +40,7 @@ import { parseRangeBound, parseScore, strtod } from "../util/strtod.ts";
 import { intArg, is } from "./args.ts";
 import {
   CF_MULTI,
+  CF_SCRIPT,
   ERR_POSITIVE,
   NOTIFY_GENERIC,
   NOTIFY_ZSET,
@@ -695,7 +696,8 @@ function retrying(serve: (c: CommandContext) => boolean): (c: CommandContext) =>
 }
 
 function blockOrNull(c: CommandContext, keys: Uint8Array[], timeoutMs: number, serve: (c: CommandContext) => boolean): void {
-  if (blockForKeys === null || c.flags & CF_MULTI) return c.out.nullArray();
+  // Inside MULTI/EXEC or a script a blocking pop must not block: it answers like a timeout.
+  if (blockForKeys === null || c.flags & (CF_MULTI | CF_SCRIPT)) return c.out.nullArray();
   blockForKeys(c, keys, timeoutMs, retrying(serve));
 }
 
