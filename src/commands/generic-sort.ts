@@ -15,8 +15,14 @@
  *   strcoll in the C locale (bytes up to the first NUL), with STORE by whole bytes.
  *
  * Lists and hashes belong to other families: SORT reads them through `sortSources`, which
- * those families install (`installSortSources`). Until they do, sorting a list replies an error
- * and `->field` lookups find nothing.
+ * those families install (`installSortSources`). Until they do, sorting a list (or STORE)
+ * replies an error and `->field` lookups find nothing. The list family's wiring looks like:
+ *
+ *   installSortSources({
+ *     listElements(v) { const out = []; (v as ListValue).forEachFrom(0, (b, off, len) => (out.push(b.slice(off, off + len)), true)); return out; },
+ *     hashField: (v, f) => (v as HashValue).get(f),
+ *     makeList(c, items) { const l = new ListValue(c.server.config.getInt("list-max-listpack-size")); for (const i of items) l.pushBack(i); return l; },
+ *   });
  */
 import { compareBytes } from "../datastructures/skiplist.ts";
 import { E, fail } from "../protocol/errors.ts";
@@ -36,7 +42,7 @@ export interface SortSources {
   /** A hash value's field, or null when absent. */
   hashField(v: Collection, field: Uint8Array): Uint8Array | null;
   /** A new list value holding `items` (SORT ... STORE); the items are owned by the list. */
-  makeList(items: Uint8Array[]): Collection;
+  makeList(c: CommandContext, items: Uint8Array[]): Collection;
 }
 
 export const sortSources: SortSources = {
@@ -242,7 +248,7 @@ function sortGeneric(c: CommandContext, readonly: boolean): void {
     for (const g of gets) out.push((lookupByPattern(c, g, it.obj) ?? EMPTY).slice());
   }
   if (out.length > 0) {
-    c.db.set(storekey, OBJ_LIST, sortSources.makeList(out));
+    c.db.set(storekey, OBJ_LIST, sortSources.makeList(c, out));
     c.server.notifyKeyspaceEvent(NOTIFY_LIST, "sortstore", storekey, c.db.id);
     c.server.dirty += out.length;
   } else if (c.db.delete(storekey)) {

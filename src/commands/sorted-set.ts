@@ -18,7 +18,7 @@
  */
 import { Dict, hashBytes } from "../datastructures/dict.ts";
 import { LEX_MAX, LEX_MIN, LEX_VALUE, type LexBound, type LexRange, type ScoreRange } from "../datastructures/skiplist.ts";
-import { E, fail, ReplyError } from "../protocol/errors.ts";
+import { E, fail } from "../protocol/errors.ts";
 import { WRONGTYPE } from "../store/database.ts";
 import { SetValue } from "../store/types/set.ts";
 import {
@@ -638,19 +638,33 @@ function zmpopCommand(c: CommandContext): void {
 // -----------------------------------------------------------------------------------------------
 // Blocking pops
 
+/** Serve results (the values of the blocking layer's SERVED / NOT_SERVED / STOP). */
+export const SERVED = 0;
+export const NOT_SERVED = 1;
+export const STOP = 2;
+
 /**
- * The server's blocking API (server/blocking.ts, installed by the lead via
- * `installZsetBlocking`): park `c` on `keys` until `serve` returns true (it is retried when a
- * key is signalled ready) or `timeoutMs` passes (0 = forever), then the blocking layer replies
- * the timeout null itself.
+ * Serve a client blocked on `key` now that it is ready: pop, write the reply to `c.out`,
+ * propagate the non-blocking form; the result says whether the client was served.
  */
-export type BlockForKeys = (c: CommandContext, keys: Uint8Array[], timeoutMs: number, serve: (c: CommandContext) => boolean) => void;
+export type ZsetServeFn = (c: CommandContext, key: Uint8Array) => number;
 
-let blockForKeys: BlockForKeys | null = null;
+/**
+ * The blocked-clients layer as BZPOPMIN/BZPOPMAX/BZMPOP use it (server/blocking.ts, wired by
+ * `installZsetBlocking`). `block` parks `c` on `keys` (owned copies) until a ready key serves it
+ * or the absolute deadline (ms, server clock; 0 = never) passes, when the layer replies a null
+ * array itself.
+ */
+export interface ZsetBlocker {
+  canBlock(c: CommandContext): boolean;
+  block(c: CommandContext, keys: Uint8Array[], deadline: number, serve: ZsetServeFn): void;
+}
 
-/** Wire the server's blocked-clients implementation into BZPOPMIN/BZPOPMAX/BZMPOP (null: none). */
-export function installZsetBlocking(fn: BlockForKeys | null): void {
-  blockForKeys = fn;
+let blocker: ZsetBlocker | null = null;
+
+/** Wire the server's blocked-clients layer into the BZ* commands (null: they never block). */
+export function installZsetBlocking(b: ZsetBlocker | null): void {
+  blocker = b;
 }
 
 /**
@@ -683,31 +697,34 @@ function tinySign(arg: Uint8Array): number {
   return arg[0] === 0x2d ? -1 : 1;
 }
 
-/** A serve callback for retries: a key that turned into another type just keeps waiting. */
-function retrying(serve: (c: CommandContext) => boolean): (c: CommandContext) => boolean {
-  return (c) => {
-    try {
-      return serve(c);
-    } catch (err) {
-      if (err instanceof ReplyError) return false;
-      throw err;
-    }
+/**
+ * Serve from the key that became ready (Redis serves the signalled key, not the first of the
+ * client's keys): STOP when it is gone or not a sorted set any more, else pop, reply and
+ * propagate ZPOPMIN/ZPOPMAX key [count] as Redis does for a served blocked client.
+ */
+function serveZpop(where: number, count: number, shape: number): ZsetServeFn {
+  return (c, key) => {
+    const e = c.db.lookupWrite(key);
+    if (e === null || e.type !== OBJ_ZSET || (e.value as ZsetValue).size === 0) return STOP;
+    popFrom(c, [key], where, count === -1 ? 1 : count, shape, false);
+    const cmd = where === ZSET_MIN ? ZPOPMIN : ZPOPMAX;
+    c.server.propagate(c.db.id, count === -1 ? [cmd, key] : [cmd, key, enc.encode(String(count))]);
+    return SERVED;
   };
 }
 
-function blockOrNull(c: CommandContext, keys: Uint8Array[], timeoutMs: number, serve: (c: CommandContext) => boolean): void {
-  // Inside MULTI/EXEC or a script a blocking pop must not block: it answers like a timeout.
-  if (blockForKeys === null || c.flags & (CF_MULTI | CF_SCRIPT)) return c.out.nullArray();
-  blockForKeys(c, keys, timeoutMs, retrying(serve));
+/** Nothing to pop now: block, or answer like a timeout inside MULTI/EXEC and scripts. */
+function blockOrNull(c: CommandContext, keys: Uint8Array[], timeoutMs: number, serve: ZsetServeFn): void {
+  if (blocker === null || c.flags & (CF_MULTI | CF_SCRIPT) || !blocker.canBlock(c)) return c.out.nullArray();
+  blocker.block(c, keys, timeoutMs === 0 ? 0 : c.ks.now + timeoutMs, serve);
 }
 
 function bzpopGeneric(c: CommandContext, where: number): void {
   const argv = c.argv;
   const timeout = timeoutArg(argv[argv.length - 1]!);
-  const keys = argv.slice(1, argv.length - 1).map((k) => k.slice());
-  const serve = (cc: CommandContext) => popFrom(cc, keys, where, 1, POP_KEYED_FLAT, true);
-  if (serve(c)) return;
-  blockOrNull(c, keys, timeout, serve);
+  const keys = argv.slice(1, argv.length - 1);
+  if (popFrom(c, keys, where, 1, POP_KEYED_FLAT, true)) return;
+  blockOrNull(c, keys.map((k) => k.slice()), timeout, serveZpop(where, -1, POP_KEYED_FLAT));
 }
 
 function bzpopminCommand(c: CommandContext): void {
@@ -721,10 +738,8 @@ function bzpopmaxCommand(c: CommandContext): void {
 function bzmpopCommand(c: CommandContext): void {
   const timeout = timeoutArg(c.argv[1]!);
   const a = parseMpop(c.argv, 2);
-  const keys = a.keys.map((k) => k.slice());
-  const serve = (cc: CommandContext) => popFrom(cc, keys, a.where, a.count, POP_KEYED_NESTED, true);
-  if (serve(c)) return;
-  blockOrNull(c, keys, timeout, serve);
+  if (popFrom(c, a.keys, a.where, a.count, POP_KEYED_NESTED, true)) return;
+  blockOrNull(c, a.keys.map((k) => k.slice()), timeout, serveZpop(a.where, a.count, POP_KEYED_NESTED));
 }
 
 // -----------------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ function wireFakes(): void {
       const s = (v as FakeHash).fields.get(str(f));
       return s === undefined ? null : latin1Encode(s);
     },
-    makeList: (items) => new FakeList(items),
+    makeList: (_c, items) => new FakeList(items),
   });
 }
 

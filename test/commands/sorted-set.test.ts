@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import * as helpers from "../../src/commands/collection-helpers.ts";
-import { installZsetBlocking, type BlockForKeys } from "../../src/commands/sorted-set.ts";
+import { installZsetBlocking, SERVED, STOP, type ZsetServeFn } from "../../src/commands/sorted-set.ts";
 import { commandKeys } from "../../src/commands/spec.ts";
 import { CF_MULTI, CF_SCRIPT } from "../../src/server/client.ts";
 import { NOTIFY_GENERIC, NOTIFY_LIST, NOTIFY_SET, NOTIFY_ZSET } from "../../src/server/server.ts";
@@ -87,30 +87,39 @@ describe("sorted-set commands", () => {
     expect(taps.prop).toEqual(["ZPOPMIN z"]);
   });
 
-  test("blocking pops park through the installed blockForKeys and serve when woken", async () => {
-    const parked: { keys: string[]; timeout: number; serve: Parameters<BlockForKeys>[3] }[] = [];
-    installZsetBlocking((cl, keys, timeoutMs, serve) => {
-      parked.push({ keys: keys.map((b) => String.fromCharCode(...b)), timeout: timeoutMs, serve });
-      void cl;
+  test("blocking pops park through the installed blocker and serve the ready key", async () => {
+    const parked: { keys: string[]; deadline: number; serve: ZsetServeFn }[] = [];
+    installZsetBlocking({
+      canBlock: () => true,
+      block: (_cl, keys, deadline, serve) => {
+        parked.push({ keys: keys.map((x) => String.fromCharCode(...x)), deadline, serve });
+      },
     });
     try {
+      const now = Date.now();
       c.send("BZPOPMAX", "z1", "z2", "1.5");
-      // The reply to a later command proves BZPOPMAX ran (it replied nothing: it is parked).
+      c.send("BZMPOP", "0", "2", "z1", "z2", "MIN", "COUNT", "5");
+      // The reply to a later command proves both ran (they replied nothing: they are parked).
       expect(await c.call("PING")).toBe("PONG");
-      expect(parked.length).toBe(1);
-      expect(parked[0]!.keys).toEqual(["z1", "z2"]);
-      expect(parked[0]!.timeout).toBe(1500);
+      expect(parked.map((p) => p.keys)).toEqual([["z1", "z2"], ["z1", "z2"]]);
+      expect(parked[0]!.deadline).toBeGreaterThanOrEqual(now + 1500);
+      expect(parked[0]!.deadline).toBeLessThan(now + 1500 + 60_000);
+      expect(parked[1]!.deadline).toBe(0);
       const cl = [...k.server.clients.values()][0]!;
-      expect(parked[0]!.serve(cl)).toBe(false);
-      await c.call("ZADD", "z2", "5", "x", "7", "y");
-      // The blocking layer would call serve with the client's writer active.
+      expect(parked[0]!.serve(cl, latin1Encode("z2"))).toBe(STOP);
+      await c.call("ZADD", "z2", "5", "x", "7", "y", "9", "w");
+      clear();
+      // The blocking layer calls serve with the key that became ready and the client's writer.
       const out = cl.out;
       const before = out.len;
-      expect(parked[0]!.serve(cl)).toBe(true);
-      const bytes = out.buf.subarray(before, out.len);
-      expect(String.fromCharCode(...bytes)).toBe("*3\r\n$2\r\nz2\r\n$1\r\ny\r\n$1\r\n7\r\n");
+      expect(parked[0]!.serve(cl, latin1Encode("z2"))).toBe(SERVED);
+      expect(parked[1]!.serve(cl, latin1Encode("z2"))).toBe(SERVED);
+      const bytes = String.fromCharCode(...out.buf.subarray(before, out.len));
       out.len = before;
-      expect(await c.call("ZCARD", "z2")).toBe(1);
+      expect(bytes).toBe("*3\r\n$2\r\nz2\r\n$1\r\nw\r\n$1\r\n9\r\n" + "*2\r\n$2\r\nz2\r\n*2\r\n*2\r\n$1\r\nx\r\n$1\r\n5\r\n*2\r\n$1\r\ny\r\n$1\r\n7\r\n");
+      expect(taps.prop).toEqual(["ZPOPMAX z2", "ZPOPMIN z2 5"]);
+      expect(taps.events).toEqual(["zpopmax z2", "zpopmin z2", "del z2"]);
+      expect(await c.call("ZCARD", "z2")).toBe(0);
     } finally {
       installZsetBlocking(null);
     }

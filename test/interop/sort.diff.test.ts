@@ -47,7 +47,7 @@ beforeAll(async () => {
   installSortSources({
     listElements: (v) => (v as FakeList).items,
     hashField: (v, f) => (v as FakeHash).fields.get(latin1(f)) ?? null,
-    makeList: (items) => new FakeList(items),
+    makeList: (_c, items) => new FakeList(items),
   });
 });
 afterAll(async () => {
