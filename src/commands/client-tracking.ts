@@ -6,7 +6,8 @@
  * family has no commands of its own: its `install` wires tracking into the keyspace.
  */
 import { E, fail } from "../protocol/errors.ts";
-import { CF_TRACKING, type Client } from "../server/client.ts";
+import { CF_TRACKING } from "./client-flags.ts";
+import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { TR_BCAST, TR_BROKEN_REDIR, TR_CACHING, TR_NOLOOP, TR_OPTIN, TR_OPTOUT } from "../server/tracking.ts";
 import { intArg, is } from "./args.ts";

@@ -12,7 +12,7 @@ import { E, fail } from "../protocol/errors.ts";
 import { REDIS_VERSION } from "../server/version.ts";
 import { int32Arg, intArg, is, latin1, utf8 } from "./args.ts";
 import type { CommandContext } from "./context.ts";
-import { CF_PUBSUB, CF_READONLY_CLIENT, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from "../server/client.ts";
+import { CF_PUBSUB, CF_READONLY_CLIENT, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from "./client-flags.ts";
 import type { CommandFamily } from "./spec.ts";
 import { stopMonitor } from "./monitor.ts";
 

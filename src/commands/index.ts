@@ -17,6 +17,9 @@ import { pubsubFamily } from "./pubsub.ts";
 import { replicationFamily } from "./replication.ts";
 import { serverFamily } from "./server.ts";
 import { stringFamily } from "./string.ts";
+import { setFamily } from "./set.ts";
+import { sortFamily } from "./generic-sort.ts";
+import { sortedSetFamily } from "./sorted-set.ts";
 import { trackingFamily } from "./client-tracking.ts";
 import { transactionsFamily } from "./transactions.ts";
 
@@ -38,4 +41,7 @@ export const FAMILIES: readonly CommandFamily[] = [
   pubsubFamily,
   transactionsFamily,
   trackingFamily,
+  setFamily,
+  sortedSetFamily,
+  sortFamily,
 ];

@@ -13,7 +13,7 @@
  * The monitor set lives per server, installed on first use.
  */
 import type { Client } from "../server/client.ts";
-import { CF_MONITOR, CF_MULTI, CF_REPLICA, CF_SCRIPT, CF_UNIX } from "../server/client.ts";
+import { CF_MONITOR, CF_MULTI, CF_REPLICA, CF_SCRIPT, CF_UNIX } from "./client-flags.ts";
 import type { Server } from "../server/server.ts";
 import { repr } from "../util/repr.ts";
 import { latin1Bytes } from "./args.ts";

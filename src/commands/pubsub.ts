@@ -12,7 +12,8 @@
 import { E, fail } from "../protocol/errors.ts";
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "../store/notify.ts";
 import { compileGlob, globMatchCompiled } from "../pubsub/glob-match.ts";
-import { CF_MONITOR, CF_PUBSUB, CF_REPLICA, type Client } from "../server/client.ts";
+import { CF_MONITOR, CF_PUBSUB, CF_REPLICA } from "./client-flags.ts";
+import type { Client } from "../server/client.ts";
 import {
   CLASS_NORMAL,
   CLASS_PUBSUB,

@@ -14,7 +14,8 @@
  */
 import { E } from "../protocol/errors.ts";
 import { R_QUEUED } from "../protocol/resp/writer.ts";
-import { CF_DIRTY_CAS, CF_DIRTY_EXEC, CF_MULTI, type Client } from "../server/client.ts";
+import { CF_DIRTY_CAS, CF_DIRTY_EXEC, CF_MULTI } from "./client-flags.ts";
+import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily, CommandSpec } from "./spec.ts";
