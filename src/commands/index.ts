@@ -8,5 +8,6 @@ import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 import { dumpFamily, persistenceFamily } from "./persistence.ts";
 import { replicationFamily } from "./replication.ts";
+import { scriptingFamily } from "./scripting.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily, scriptingFamily];

@@ -88,6 +88,7 @@ export const PARAMS: ParamDef[] = [
   { name: "notify-keyspace-events", type: "string", default: "", mutable: true },
   { name: "active-expire-effort", type: "int", default: "1", min: 1, max: 10, mutable: true },
   { name: "lfu-log-factor", type: "int", default: "10", min: 0, max: 2147483647, mutable: true },
+  { name: "busy-reply-threshold", aliases: ["lua-time-limit"], type: "int", default: "5000", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
   { name: "lfu-decay-time", type: "int", default: "1", min: 0, max: 2147483647, mutable: true },
 ];
 

@@ -93,10 +93,10 @@ export interface ScriptRun {
   repl: number;
   /** The coroutine running it. */
   thread: LuaState | null;
-  /** Set by the host: opaque per-run state (client, timing, wrote-flag...). */
-  hostData: unknown;
-  /** Result after RUN_DONE, error text after RUN_ERROR. */
+  /** Error text after RUN_ERROR. */
   error: string | null;
+  /** `@source:line` where the run last paused. */
+  pausedAt: string | null;
 }
 
 /** A compiled EVAL script. */
@@ -513,7 +513,7 @@ export class ScriptEngine {
     vm.setGlobal(ls("ARGV"));
     const th = vm.thread();
     lua.lua_rawgeti(th, lua.LUA_REGISTRYINDEX, s.ref);
-    return { kind: "eval", name: sha, flags: s.flags, readOnly, resp: 2, repl: REPL_ALL, thread: th, hostData: null, error: null };
+    return { kind: "eval", name: sha, flags: s.flags, readOnly, resp: 2, repl: REPL_ALL, thread: th, error: null, pausedAt: null };
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -631,7 +631,7 @@ export class ScriptEngine {
     lua.lua_rawgeti(th, lua.LUA_REGISTRYINDEX, fn.ref);
     pushArray(th, keys);
     pushArray(th, args);
-    return { kind: "function", name: fn.name, flags: fn.flags, readOnly, resp: 2, repl: REPL_ALL, thread: th, hostData: null, error: null };
+    return { kind: "function", name: fn.name, flags: fn.flags, readOnly, resp: 2, repl: REPL_ALL, thread: th, error: null, pausedAt: null };
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -675,16 +675,20 @@ export class ScriptEngine {
   abandon(run: ScriptRun): string {
     const th = run.thread;
     run.thread = null;
-    const where = th === null ? null : position(th, 0);
+    const where = th === null ? null : run.pausedAt;
     const suffix = where === null ? "" : ` script: ${run.name}, on ${where}.`;
-    return `ERR Script killed by user with ${run.kind === "eval" ? "SCRIPT" : "FUNCTION"} KILL...${suffix}`;
+    return `ERR Script killed by user with SCRIPT KILL...${suffix}`; // Redis says SCRIPT KILL for functions too
   }
 
   /** The count hook (every thread of both states). */
   hook(L: LuaState): void {
     const run = this.current;
     if (run === null) return;
-    if (this.host.tick(run) === TICK_YIELD && L === run.thread && lua.lua_isyieldable(L)) lua.lua_yield(L, 0);
+    if (this.host.tick(run) === TICK_YIELD && L === run.thread && lua.lua_isyieldable(L)) {
+      // Where it stopped, for a kill message (a thread yielded from a hook cannot be inspected).
+      run.pausedAt = position(L, 0);
+      lua.lua_yield(L, 0);
+    }
   }
 
   /** The reply text of a failed run, Redis 7.0's shape. */

@@ -33,6 +33,7 @@ import { integerReply } from "../commands/replication.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
 import "../persistence/rdb/codecs.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_PRIMARY, CF_UNIX, Client } from "./client.ts";
+import { ScriptRunner, type CapturedWrite } from "./script-runner.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -119,6 +120,15 @@ export class Server {
   private primaryClient: Client | null = null;
   /** True while EXEC runs its queued commands (set by the transactions family). */
   executingTransaction = false;
+  /** Lua scripts and functions (EVAL, FCALL, SCRIPT, FUNCTION). */
+  readonly scripts: ScriptRunner;
+  /**
+   * Nesting of command execution (Redis's execution_nesting): commands run by a script see the
+   * clock frozen at the script's start, so keys do not expire halfway through it.
+   */
+  callDepth = 0;
+  /** While set (a script runs), writes are collected here instead of propagated. */
+  propagationCapture: CapturedWrite[] | null = null;
   /** Clients blocked in WAIT. */
   private waiters = new Set<{ c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }>();
   /** Whole-database changes (FLUSHDB, FLUSHALL, SWAPDB); see DbHook. Use `dbChanged()`. */
@@ -168,6 +178,7 @@ export class Server {
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
     this.applyConfig();
+    this.scripts = new ScriptRunner(this);
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
   }
@@ -200,7 +211,12 @@ export class Server {
 
   /** RDB aux fields for snapshots. */
   aux(): AuxInfo {
-    return { redisVersion: this.redisVersion, ctime: this.clock(), usedMem: process.memoryUsage().rss };
+    return { redisVersion: this.redisVersion, ctime: this.clock(), usedMem: process.memoryUsage().rss, functions: this.scripts.functionPayloads() };
+  }
+
+  /** FUNCTION libraries' code, for snapshots (RDB_OPCODE_FUNCTION2 records). */
+  functionPayloads(): Uint8Array[] {
+    return this.scripts.functionPayloads();
   }
 
   /** Load persisted data: the AOF when appendonly is on (Redis ignores the RDB then), else the RDB. */
@@ -229,6 +245,7 @@ export class Server {
         return;
       }
       const loaded = this.rdb.loadAtStartup();
+      if (loaded !== null) this.scripts.restoreFunctions(loaded.functions);
       if (loaded !== null) this.log.notice(`Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expiredSkipped}.`);
     } finally {
       this.loading = false;
@@ -430,7 +447,8 @@ export class Server {
   /** Redis's call(): run the handler, time it, count it, propagate its effects. */
   call(c: Client, spec: CommandSpec): void {
     const ks = this.ks;
-    ks.now = this.clock();
+    if (this.callDepth === 0) ks.now = this.clock();
+    this.callDepth++;
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
@@ -447,6 +465,7 @@ export class Server {
         c.out.error(`ERR internal error in '${spec.name}': ${msg}`);
       }
     }
+    this.callDepth--;
     const usec = (performance.now() - t0) * 1000;
     const id = spec.id;
     this.cmdStats.calls[id]!++;
@@ -468,7 +487,18 @@ export class Server {
    */
   propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
     const copy = argv.map((a) => a.slice());
+    if (this.propagationCapture !== null) {
+      this.propagationCapture.push({ db: dbid, argv: copy, targets: 3, toReplicas });
+      return;
+    }
     for (const p of this.propagators) p(dbid, copy);
+    if (toReplicas) this.repl.feed(dbid, copy);
+  }
+
+  /** Propagate to the AOF side, the replicas, or both (redis.set_repl). Never captured. */
+  propagateTo(dbid: number, argv: Uint8Array[], toAof: boolean, toReplicas: boolean): void {
+    const copy = argv.map((a) => a.slice());
+    if (toAof) for (const p of this.propagators) p(dbid, copy);
     if (toReplicas) this.repl.feed(dbid, copy);
   }
 
@@ -493,7 +523,8 @@ export class Server {
       loadRdb: (bytes) => {
         this.loading = true;
         try {
-          this.rdb.loadBytes(bytes);
+          const res = this.rdb.loadBytes(bytes);
+          this.scripts.restoreFunctions(res.functions, true);
         } finally {
           this.loading = false;
         }
@@ -635,7 +666,8 @@ export class Server {
   /** Periodic work, `hz` times a second. Tests with a fake clock call it directly. */
   cron(): void {
     this.ks.now = this.clock();
-    this.activeExpireCycle();
+    // A busy script owns the dataset until it ends: no key expires under it.
+    if (!this.scripts.busy) this.activeExpireCycle();
     // Like Redis's databasesCron: at most ~1 ms of incremental rehashing per run (the first
     // database that needs it), and shrink checks for the others.
     let rehashed = false;
