@@ -421,15 +421,21 @@ export function normalizeError(raw: string): string {
   return `${code} ${msg}`;
 }
 
+/** Bad arguments to error_reply/status_reply: Redis returns (not raises) an error table. */
+function badReplyArgs(L: LuaState): number {
+  pushErrorTable(L, "ERR wrong number or type of arguments", false);
+  return 1;
+}
+
 function errorReply(L: LuaState): number {
-  if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) return raiseTable(L, "ERR wrong number or type of arguments");
+  if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) return badReplyArgs(L);
   const raw = latin1(lua.lua_tolstring(L, 1)!);
   pushErrorTable(L, normalizeError(raw.startsWith("-") ? raw : "-" + raw), false);
   return 1;
 }
 
 function statusReply(L: LuaState): number {
-  if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) return raiseTable(L, "ERR wrong number or type of arguments");
+  if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, 1) !== lua.LUA_TSTRING) return badReplyArgs(L);
   lua.lua_createtable(L, 0, 1);
   lua.lua_pushvalue(L, 1);
   lua.lua_setfield(L, -2, ls("ok"));
@@ -767,7 +773,7 @@ export class ScriptEngine {
 
   redisSetRepl(L: LuaState): number {
     const run = this.current;
-    if (lua.lua_gettop(L) !== 1) return raiseTable(L, "ERR redis.set_repl() requires one argument.");
+    if (lua.lua_gettop(L) !== 1) return raiseTable(L, "ERR redis.set_repl() requires two arguments.");
     const v = lua.lua_tonumber(L, 1);
     if (!Number.isInteger(v) || v < 0 || v > REPL_ALL) return raiseTable(L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
     if (run !== null) run.repl = v;

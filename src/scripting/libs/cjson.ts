@@ -362,9 +362,9 @@ function nextToken(ps: Parser, t: Token): void {
     case 34:
       return stringToken(ps, t);
   }
-  const unknown = c === 45 || (c >= 48 && c <= 57) || c === 105 || c === 73 || c === 110 || c === 78 || c === 116 || c === 102;
+  const unknown = c === 45 || c === 43 || (c >= 48 && c <= 57) || c === 105 || c === 73 || c === 110 || c === 78 || c === 116 || c === 102;
   if (!unknown) return setError(ps, t, "invalid token");
-  if (c === 45 || (c >= 48 && c <= 57)) {
+  if (c === 45 || c === 43 || (c >= 48 && c <= 57)) {
     if (!ps.cfg.decodeInvalid && isInvalidNumber(ps)) return setError(ps, t, "invalid number");
     return numberToken(ps, t);
   }

@@ -3,7 +3,7 @@
  * Numbers equal to their int64 cast pack as the smallest integer type, others as float32 when
  * exact, else float64; strings as fixstr/str8/str16/str32; tables whose keys are exactly 1..n
  * (empty included) as arrays, others as maps; nesting deeper than 16 packs as nil. Unpacking
- * accepts bin types as strings; `unpack_one`/`unpack_limit` return the next offset first
+ * rejects bin and ext types (0.4.0 predates them); `unpack_one`/`unpack_limit` return the next offset first
  * (-1 once the input is consumed).
  */
 import { lauxlib, lua, ls, pushBytes, raise, setFn, type LuaState } from "../lua.ts";
@@ -308,13 +308,10 @@ function decodeValue(L: LuaState, c: Cur): void {
       return;
     }
     case 0xd9:
-    case 0xc4:
       return str(sized(1));
     case 0xda:
-    case 0xc5:
       return str(sized(2));
     case 0xdb:
-    case 0xc6:
       return str(sized(4));
     case 0xdc:
       return arr(sized(2));

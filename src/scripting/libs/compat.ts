@@ -286,6 +286,63 @@ function pcall(L: LuaState): number {
   return finishPcall(L, st);
 }
 
+/** Lua 5.1's error: a string or number message gets the position of `level`. */
+function luaError(L: LuaState): number {
+  const level = lauxlib.luaL_optinteger(L, 2, 1);
+  lua.lua_settop(L, 1);
+  if (lua.lua_isstring(L, 1) && level > 0) {
+    lauxlib.luaL_where(L, level);
+    lua.lua_pushvalue(L, 1);
+    lua.lua_concat(L, 2);
+  }
+  return lua.lua_error(L);
+}
+
+const GC_OPTIONS = ["stop", "restart", "collect", "count", "step", "setpause", "setstepmul"];
+
+/** Lua 5.1's collectgarbage over the JS heap (the GC itself is the host's). */
+function collectgarbage(L: LuaState): number {
+  const opt = lua.lua_isnoneornil(L, 1) ? "collect" : latin1(lauxlib.luaL_checklstring(L, 1));
+  const ex = lauxlib.luaL_optinteger(L, 2, 0);
+  if (!GC_OPTIONS.includes(opt)) return lauxlib.luaL_argerror(L, 1, ls(`invalid option '${opt}'`));
+  switch (opt) {
+    case "count":
+      lua.lua_pushnumber(L, process.memoryUsage().heapUsed / 1024);
+      return 1;
+    case "step":
+      lua.lua_pushboolean(L, false);
+      return 1;
+    case "setpause": {
+      lua.lua_pushnumber(L, gcParams.pause);
+      gcParams.pause = ex;
+      return 1;
+    }
+    case "setstepmul": {
+      lua.lua_pushnumber(L, gcParams.stepmul);
+      gcParams.stepmul = ex;
+      return 1;
+    }
+    default:
+      lua.lua_pushnumber(L, 0);
+      return 1;
+  }
+}
+const gcParams = { pause: 200, stepmul: 200 };
+
+/** math.max / math.min with Lua 5.1's argument checks. */
+function minmax(isMax: boolean) {
+  return (L: LuaState): number => {
+    const n = lua.lua_gettop(L);
+    let best = lauxlib.luaL_checknumber(L, 1);
+    for (let i = 2; i <= n; i++) {
+      const v = lauxlib.luaL_checknumber(L, i);
+      if (isMax ? v > best : v < best) best = v;
+    }
+    lua.lua_pushnumber(L, best);
+    return 1;
+  };
+}
+
 /**
  * Reshape the globals of a state opened with fengari's base, table, string, math and coroutine
  * libraries into Lua 5.1's as Redis 7.0 exposes them.
@@ -319,6 +376,26 @@ export function installCompat(L: LuaState): void {
   setFn(L, G, "gcinfo", gcinfo);
   setFn(L, G, "loadstring", loadstring);
   setFn(L, G, "pcall", pcall);
+  setFn(L, G, "error", luaError);
+  setFn(L, G, "collectgarbage", collectgarbage);
+  lua.lua_getfield(L, G, ls("tostring"));
+  lua.lua_pushcclosure(
+    L,
+    (L2) => {
+      lauxlib.luaL_checkany(L2, 1);
+      // C Lua prints a NULL light userdata (cjson.null) as "userdata: (nil)".
+      if (lua.lua_type(L2, 1) === lua.LUA_TLIGHTUSERDATA && lua.lua_touserdata(L2, 1) === null) {
+        lua.lua_pushstring(L2, ls("userdata: (nil)"));
+        return 1;
+      }
+      lua.lua_pushvalue(L2, lua.lua_upvalueindex(1));
+      lua.lua_insert(L2, 1);
+      lua.lua_call(L2, lua.lua_gettop(L2) - 1, 1);
+      return 1;
+    },
+    1,
+  );
+  lua.lua_setfield(L, G, ls("tostring"));
   lua.lua_pushliteral(L, "Lua 5.1");
   lua.lua_setfield(L, G, ls("_VERSION"));
   // table
@@ -372,6 +449,8 @@ export function installCompat(L: LuaState): void {
     return 2;
   });
   setFn(L, M, "random", mathRandom);
+  setFn(L, M, "max", minmax(true));
+  setFn(L, M, "min", minmax(false));
   setFn(L, M, "randomseed", mathRandomseed);
   lua.lua_pop(L, 1);
   // coroutine
