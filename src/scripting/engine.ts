@@ -146,17 +146,21 @@ export function parseShebang(body: Uint8Array, allowName: boolean): Shebang | st
   let flags = 0;
   let name: string | null = null;
   for (const p of parts.slice(1)) {
+    if (allowName) {
+      if (!p.startsWith("name=")) return `ERR Invalid metadata value given: ${p}`;
+      if (name !== null) return "ERR Invalid metadata value, name argument was given multiple times";
+      name = p.slice(5);
+      continue;
+    }
     if (p.startsWith("flags=")) {
       const list = p.slice(6);
       for (const f of list.split(",")) {
         if (f === "") continue;
         const bit = SCRIPT_FLAG_NAMES.find(([n]) => n === f);
-        if (bit === undefined) return allowName ? `ERR Invalid metadata value given: ${p}` : `ERR Unexpected flag in script shebang: ${f}`;
+        if (bit === undefined) return `ERR Unexpected flag in script shebang: ${f}`;
         flags |= bit[1];
       }
-    } else if (allowName && p.startsWith("name=")) {
-      name = p.slice(5);
-    } else return allowName ? `ERR Invalid metadata value given: ${p}` : `ERR Unknown lua shebang option: ${p}`;
+    } else return `ERR Unknown lua shebang option: ${p}`;
   }
   return { length: nl + 1, flags, name };
 }
@@ -269,7 +273,12 @@ class LuaVm {
     lua.lua_setglobal(L, ls("redis"));
   }
 
-  /** Make the globals and every library table read-only; missing globals raise errors. */
+  /**
+   * Make the globals and every library table read-only; missing globals raise errors. For
+   * functions, as in Redis 7.0, the global table is empty and reads through its metatable to an
+   * API table: the full one when functions run, one holding only the loading API (`redis` with
+   * register_function, log and the constants) while FUNCTION LOAD runs a library's code.
+   */
   private protect(): void {
     const L = this.L;
     lua.lua_pushglobaltable(L);
@@ -280,13 +289,65 @@ class LuaVm {
       lua.lua_pop(L, 1);
     }
     lua.lua_createtable(L, 0, 1);
+    const PM = lua.lua_gettop(L);
     lua.lua_pushcfunction(L, (L2) => {
       const name = lua.lua_tolstring(L2, 2);
       return lauxlib.luaL_error(L2, ls("Script attempted to access nonexistent global variable '%s'"), name ?? ls("?"));
     });
-    lua.lua_setfield(L, -2, ls("__index"));
-    lua.lua_enablereadonlytable(L, -1, true);
-    lua.lua_setmetatable(L, G);
+    lua.lua_setfield(L, PM, ls("__index"));
+    lua.lua_enablereadonlytable(L, PM, true);
+    if (this.kind === "eval") {
+      lua.lua_pushvalue(L, PM);
+      lua.lua_setmetatable(L, G);
+    } else {
+      // The full API: everything the globals hold now.
+      lua.lua_createtable(L, 0, 40);
+      const API = lua.lua_gettop(L);
+      const keys: Uint8Array[] = [];
+      lua.lua_pushnil(L);
+      while (lua.lua_next(L, G)) {
+        keys.push(lua.lua_tolstring(L, -2)!);
+        lua.lua_pushvalue(L, -2);
+        lua.lua_insert(L, -2);
+        lua.lua_rawset(L, API);
+      }
+      for (const k of keys) {
+        lua.lua_pushnil(L);
+        lua.lua_setfield(L, G, k);
+      }
+      lua.lua_pushvalue(L, API);
+      lua.lua_setfield(L, API, ls("_G"));
+      lua.lua_pushvalue(L, PM);
+      lua.lua_setmetatable(L, API);
+      lua.lua_enablereadonlytable(L, API, true);
+      // The loading API: { redis = { register_function, log, LOG_*, REDIS_VERSION(_NUM) } }.
+      lua.lua_createtable(L, 0, 1);
+      const LAPI = lua.lua_gettop(L);
+      lua.lua_createtable(L, 0, 8);
+      lua.lua_getfield(L, API, ls("redis"));
+      for (const name of ["register_function", "log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM"]) {
+        lua.lua_getfield(L, -1, ls(name));
+        lua.lua_setfield(L, -3, ls(name));
+      }
+      lua.lua_pop(L, 1);
+      lua.lua_pushvalue(L, PM);
+      lua.lua_setmetatable(L, -2);
+      lua.lua_enablereadonlytable(L, -1, true);
+      lua.lua_setfield(L, LAPI, ls("redis"));
+      lua.lua_pushvalue(L, PM);
+      lua.lua_setmetatable(L, LAPI);
+      lua.lua_enablereadonlytable(L, LAPI, true);
+      // _G's own metatable, whose __index switches between the two.
+      lua.lua_createtable(L, 0, 1);
+      lua.lua_pushvalue(L, API);
+      lua.lua_setfield(L, -2, ls("__index"));
+      lua.lua_enablereadonlytable(L, -1, true);
+      lua.lua_pushvalue(L, -1);
+      lua.lua_setmetatable(L, G);
+      this.envMetaRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+      this.loadApiRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+      this.apiRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    }
     lua.lua_enablereadonlytable(L, G, true);
     // The string metatable ({__index = string}) too.
     lua.lua_pushstring(L, ls(""));
@@ -294,7 +355,22 @@ class LuaVm {
       lua.lua_enablereadonlytable(L, -1, true);
       lua.lua_pop(L, 1);
     }
-    lua.lua_pop(L, 2);
+    lua.lua_settop(L, G - 1);
+  }
+
+  private envMetaRef = 0;
+  private apiRef = 0;
+  private loadApiRef = 0;
+
+  /** Functions' state: globals read the loading API (true) or the full API (false). */
+  useLoadEnv(loading: boolean): void {
+    const L = this.L;
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.envMetaRef);
+    lua.lua_enablereadonlytable(L, -1, false);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, loading ? this.loadApiRef : this.apiRef);
+    lua.lua_setfield(L, -2, ls("__index"));
+    lua.lua_enablereadonlytable(L, -1, true);
+    lua.lua_pop(L, 1);
   }
 
   /** Set a global while the global table is read-only (KEYS, ARGV). Pops the value. */
@@ -328,18 +404,18 @@ class LuaVm {
     let name: string | null = null;
     let flags = 0;
     let description: string | null = null;
-    if (argc === 1 && lua.lua_istable(L, 1)) {
+    if (argc === 1) {
+      if (!lua.lua_istable(L, 1)) return raiseTable(L, "ERR calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).");
       lua.lua_settop(L, 1);
       lua.lua_pushnil(L); // slot 2: the callback
       lua.lua_pushnil(L);
       while (lua.lua_next(L, 1)) {
-        if (lua.lua_type(L, -2) !== lua.LUA_TSTRING) return raiseTable(L, "ERR named argument key given to redis.register_function is not a string");
-        const key = latin1(lua.lua_tolstring(L, -2)!);
+        const key = lua.lua_type(L, -2) === lua.LUA_TSTRING ? latin1(lua.lua_tolstring(L, -2)!) : "";
         if (key === "function_name") {
-          if (lua.lua_type(L, -1) !== lua.LUA_TSTRING) return raiseTable(L, "ERR function_name argument given to redis.register_function must be a string");
+          if (!lua.lua_isstring(L, -1)) return raiseTable(L, "ERR function_name argument given to redis.register_function must be a string");
           name = dec.decode(lua.lua_tolstring(L, -1)!);
         } else if (key === "description") {
-          if (lua.lua_type(L, -1) !== lua.LUA_TSTRING) return raiseTable(L, "ERR description argument given to redis.register_function must be a string");
+          if (!lua.lua_isstring(L, -1)) return raiseTable(L, "ERR description argument given to redis.register_function must be a string");
           description = dec.decode(lua.lua_tolstring(L, -1)!);
         } else if (key === "callback") {
           if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) return raiseTable(L, "ERR callback argument given to redis.register_function must be a function");
@@ -357,11 +433,12 @@ class LuaVm {
       if (lua.lua_isnil(L, 2)) return raiseTable(L, "ERR redis.register_function must get a callback argument");
     } else {
       if (argc !== 2) return raiseTable(L, "ERR wrong number of arguments to redis.register_function");
-      if (lua.lua_type(L, 1) !== lua.LUA_TSTRING) return raiseTable(L, "ERR function_name argument given to redis.register_function must be a string");
-      if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) return raiseTable(L, "ERR callback argument given to redis.register_function must be a function");
+      if (!lua.lua_isstring(L, 1)) return raiseTable(L, "ERR first argument to redis.register_function must be a string");
+      if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) return raiseTable(L, "ERR second argument to redis.register_function must be a function");
       name = dec.decode(lua.lua_tolstring(L, 1)!);
     }
-    if (!/^[A-Za-z0-9_]+$/.test(name)) return raiseTable(L, "ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+    // (Redis reports a bad function name with its library-name text.)
+    if (!/^[A-Za-z0-9_]+$/.test(name)) return raiseTable(L, "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
     if (lib.functions.has(name)) return raiseTable(L, "ERR Function already exists in the library");
     lua.lua_pushvalue(L, 2);
     const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
@@ -545,16 +622,15 @@ export class ScriptEngine {
     }
     const lib: FunctionLibrary = { name: sb.name, code: code.slice(), functions: new Map() };
     vm.loading = lib;
-    // While the library code runs, `redis` offers only the loading API (register_function, log,
-    // setresp, constants): any other member is a missing global, as in Redis.
-    const restore = this.limitRedisTable(L);
+    // While the library code runs, the globals are only the loading API, as in Redis.
+    vm.useLoadEnv(true);
     const th = lua.lua_newthread(L);
     lua.lua_insert(L, -2);
     lua.lua_xmove(L, th, 1);
     lua.lua_sethook(th, (T) => this.loadHook(T), lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     this.loadStarted = performance.now();
     const st = lua.lua_resume(th, null, 0);
-    restore();
+    vm.useLoadEnv(false);
     vm.loading = null;
     lua.lua_pop(L, 1);
     if (st !== lua.LUA_OK) {
@@ -571,31 +647,6 @@ export class ScriptEngine {
   /** FUNCTION LOAD's code gets at most 500 ms (Redis's load timeout). */
   private loadHook(L: LuaState): void {
     if (performance.now() - this.loadStarted > 500) lauxlib.luaL_error(L, ls("FUNCTION LOAD timeout"));
-  }
-
-  /** Swap `redis` for a table with the loading API only; returns the undo. */
-  private limitRedisTable(L: LuaState): () => void {
-    lua.lua_getglobal(L, ls("redis"));
-    const fullRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-    lua.lua_createtable(L, 0, 16);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, fullRef);
-    for (const name of ["register_function", "log", "setresp", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION", "REDIS_VERSION_NUM"]) {
-      lua.lua_getfield(L, -1, ls(name));
-      lua.lua_setfield(L, -3, ls(name));
-    }
-    lua.lua_pop(L, 1);
-    // The same protective metatable as the globals: other members are "nonexistent globals".
-    lua.lua_pushglobaltable(L);
-    lua.lua_getmetatable(L, -1);
-    lua.lua_setmetatable(L, -3);
-    lua.lua_pop(L, 1);
-    lua.lua_enablereadonlytable(L, -1, true);
-    this.fnVm.setGlobal(ls("redis"));
-    return () => {
-      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, fullRef);
-      lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, fullRef);
-      this.fnVm.setGlobal(ls("redis"));
-    };
   }
 
   /** Install a compiled library (replacing one of the same name when `replace`). */
@@ -809,6 +860,8 @@ function pushArray(L: LuaState, items: Uint8Array[]): void {
 
 /** The error value at `idx` as Redis's reply text: an {err=} table's text, else "ERR " + value. */
 function errorText(L: LuaState, idx: number): string {
+  idx = lua.lua_absindex(L, idx);
+  lua.lua_checkstack(L, 8); // a dead thread's frame has no spare slots
   if (lua.lua_istable(L, idx)) {
     lua.lua_getfield(L, idx, ls("err"));
     const s = lua.lua_type(L, -1) === lua.LUA_TSTRING ? latin1(lua.lua_tolstring(L, -1)!) : null;
