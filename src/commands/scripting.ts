@@ -34,8 +34,16 @@ function numKeys(c: CommandContext, badText: string = E.NOT_INTEGER): number {
   return n;
 }
 
+const LOWER = new Uint8Array(40);
+
+/** A SHA argument as the cache's lowercase key ("" when it cannot be one: not 40 bytes). */
 function lowerHex(b: Uint8Array): string {
-  return latin1(b).toLowerCase();
+  if (b.length !== 40) return "";
+  for (let i = 0; i < 40; i++) {
+    const ch = b[i]!;
+    LOWER[i] = ch >= 65 && ch <= 90 ? ch | 0x20 : ch;
+  }
+  return String.fromCharCode.apply(null, LOWER as unknown as number[]);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -47,7 +55,7 @@ function evalGeneric(c: CommandContext, bySha: boolean, readOnly: boolean): void
   const n = numKeys(c);
   let sha: string;
   if (bySha) {
-    sha = c.argv[1]!.length === 40 ? lowerHex(c.argv[1]!) : "";
+    sha = lowerHex(c.argv[1]!);
     if (!engine.hasScript(sha)) fail("NOSCRIPT No matching script. Please use EVAL.");
   } else {
     const body = c.argv[1]!;

@@ -65,6 +65,12 @@ interface Active {
   now: number;
   sliceStart: number;
   busy: boolean;
+  /**
+   * Whether the run may pause into the event loop: only a script sent by a connected client as
+   * a top-level command. Inside EXEC, from the primary's stream or while loading the AOF, the
+   * commands after it must wait for it, so it runs to completion instead.
+   */
+  canPause: boolean;
   paused: boolean;
   killed: boolean;
   wrote: boolean;
@@ -146,6 +152,7 @@ export class ScriptRunner implements ScriptHost {
       now: s.ks.now,
       sliceStart: now,
       busy: false,
+      canPause: c.socket !== null && !s.executingTransaction && s.callDepth <= 1 && !(c.flags & (CF_PRIMARY | CF_FAKE)),
       paused: false,
       killed: false,
       wrote: false,
@@ -350,6 +357,7 @@ export class ScriptRunner implements ScriptHost {
     const a = this.active;
     if (a === null || a.run !== run) return TICK_CONTINUE;
     const now = performance.now();
+    if (!a.canPause) return TICK_CONTINUE;
     if (!a.busy) {
       if (now - a.start < this.server.config.getInt("busy-reply-threshold")) return TICK_CONTINUE;
       a.busy = true;
