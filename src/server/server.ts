@@ -239,6 +239,7 @@ export class Server {
           loadTruncated: this.config.getBool("aof-load-truncated"),
           log: this.log,
           execute: (argv) => this.executeFake(fake, argv),
+          onFunctions: (codes) => this.scripts.restoreFunctions(codes),
         });
         this.log.notice(`DB loaded from append only file: ${res.keysFromBase} keys from the base, ${res.commands} commands`);
         this.aof.startAppending(files);

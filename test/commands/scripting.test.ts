@@ -5,7 +5,7 @@
  * corpus replies were recorded from Redis 7.0.15).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import libsCorpus from "../fixtures/lua/libs.redis.json";
@@ -268,6 +268,31 @@ describe("FUNCTION and FCALL", () => {
     expect(await raw("FUNCTION", "STATS")).toBe(
       "*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:3\r\n",
     );
+  });
+
+  test("libraries load from an AOF: replayed FUNCTION LOAD and an RDB base", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kedis-fnaof-"));
+    try {
+      // An RDB with the library, written by SAVE, becomes the AOF's base; the incr file adds one.
+      const a = await startKedis({ config: { dir } });
+      const ca = await a.client();
+      await ca.callRaw("FUNCTION", "LOAD", lib);
+      expect(await ca.callRaw("SAVE")).toBe("+OK\r\n");
+      await a.stop();
+      const code2 = "#!lua name=second\nredis.register_function('two', function() return 2 end)";
+      const cmd = (...args: string[]) => `*${args.length}\r\n` + args.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join("");
+      mkdirSync(join(dir, "appendonlydir"));
+      copyFileSync(join(dir, "dump.rdb"), join(dir, "appendonlydir", "appendonly.aof.1.base.rdb"));
+      writeFileSync(join(dir, "appendonlydir", "appendonly.aof.1.incr.aof"), cmd("FUNCTION", "LOAD", code2));
+      writeFileSync(join(dir, "appendonlydir", "appendonly.aof.manifest"), "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+      const b = await startKedis({ config: { dir, appendonly: "yes" } });
+      const cb = await b.client();
+      expect(await cb.callRaw("FCALL", "g", 1, "x", "y")).toBe("*4\r\n$1\r\nx\r\n$1\r\ny\r\n:1\r\n:1\r\n");
+      expect(await cb.callRaw("FCALL", "two", 0)).toBe(":2\r\n");
+      await b.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("libraries persist in RDB snapshots", async () => {
