@@ -78,6 +78,8 @@ interface Active {
   timer: ReturnType<typeof setTimeout> | null;
   /** The policy installed before ours while busy. */
   prevPolicy: Server["policy"];
+  /** The caller's command line, copied when the run pauses. */
+  argv: Uint8Array[] | null;
 }
 
 const MULTI = new TextEncoder().encode("MULTI");
@@ -159,6 +161,7 @@ export class ScriptRunner implements ScriptHost {
       writes: [],
       timer: null,
       prevPolicy: null,
+      argv: null,
     };
     this.active = a;
     const lua = this.lua;
@@ -166,7 +169,13 @@ export class ScriptRunner implements ScriptHost {
     lua.authenticated = true;
     lua.user = c.user;
     lua.flags = (lua.flags & ~CF_PRIMARY) | (c.flags & CF_PRIMARY);
-    const st = this.slice(a);
+    let st: number;
+    try {
+      st = this.slice(a);
+    } catch (err) {
+      this.active = null;
+      throw err; // call() turns it into an error reply
+    }
     if (st === RUN_PAUSED) {
       this.pause(a);
       return;
@@ -195,6 +204,8 @@ export class ScriptRunner implements ScriptHost {
     const s = this.server;
     if (!a.paused) {
       a.paused = true;
+      // The request views die with this command: FUNCTION STATS needs its own copy.
+      a.argv = a.caller.argv.map((x) => x.slice());
       a.caller.flags |= CF_BLOCKED;
       a.prevPolicy = s.policy;
       const prev = s.policy;
@@ -216,7 +227,16 @@ export class ScriptRunner implements ScriptHost {
       this.finishAsync(a, (out) => out.error(text));
       return;
     }
-    const st = this.slice(a);
+    let st: number;
+    try {
+      st = this.slice(a);
+    } catch (err) {
+      // Never let a script take the server down from a timer: fail it like a handler bug.
+      const msg = err instanceof Error ? err.message : String(err);
+      this.server.log.warning(`Unexpected error running script ${a.run.name}: ${err instanceof Error ? err.stack : msg}`);
+      this.finishAsync(a, (out) => out.error(`ERR internal error running script: ${msg}`));
+      return;
+    }
     if (st === RUN_PAUSED) {
       this.pause(a);
       return;
@@ -288,7 +308,7 @@ export class ScriptRunner implements ScriptHost {
   runningInfo(): { name: string; command: Uint8Array[]; durationMs: number } | null {
     const a = this.active;
     if (a === null || a.run.kind !== "function") return null;
-    return { name: a.run.name, command: a.caller.argv, durationMs: Math.round(performance.now() - a.start) };
+    return { name: a.run.name, command: a.argv ?? a.caller.argv, durationMs: Math.round(performance.now() - a.start) };
   }
 
   // -----------------------------------------------------------------------------------------------

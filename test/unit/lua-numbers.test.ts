@@ -58,6 +58,13 @@ describe("Lua numbers are Lua 5.1 doubles", () => {
     expect(run("return '\\x41'")).toBe("$3\r\nx41\r\n");
   });
 
+  test("int arguments go through C's (int) cast where Lua 5.1 uses luaL_checkint", () => {
+    expect(run("return string.rep('x', 2^31)")).toBe("$0\r\n\r\n");
+    expect(run("return string.rep('ab', 3.9)")).toBe("$6\r\nababab\r\n");
+    expect(run("return #string.rep('abc', 100000)")).toBe(":300000\r\n");
+    expect(run("return string.sub('hello', 2, 2^40)")).toBe("$4\r\nello\r\n");
+  });
+
   test("string.format integer conversions accept any double like Lua 5.1 (x86-64 casts)", () => {
     expect(run("return string.format('%d %d', 3.99, -3.99)")).toBe("$4\r\n3 -3\r\n");
     expect(run("return string.format('%x', -1)")).toBe("$16\r\nffffffffffffffff\r\n");

@@ -286,6 +286,28 @@ function pcall(L: LuaState): number {
   return finishPcall(L, st);
 }
 
+/** Largest string `string.rep` builds (Redis would run out of memory well before 2^31). */
+const MAX_REP = 512 * 1024 * 1024;
+
+/** Lua 5.1's string.rep: the count goes through C's (int) cast (2^31 wraps to negative: ""). */
+function strRep(L: LuaState): number {
+  const s = lauxlib.luaL_checklstring(L, 1);
+  const d = lauxlib.luaL_checknumber(L, 2);
+  const n = d !== d || d >= 9223372036854775808 || d < -9223372036854775808 ? 0 : Math.trunc(d) | 0;
+  if (n <= 0 || s.length === 0) {
+    lua.lua_pushliteral(L, "");
+    return 1;
+  }
+  if (s.length * n > MAX_REP) return raise(L, "not enough memory");
+  const total = s.length * n;
+  const out = new Uint8Array(total);
+  out.set(s, 0);
+  // Doubling copies: O(log n) native copies instead of one per repetition.
+  for (let have = s.length; have < total; have *= 2) out.copyWithin(have, 0, Math.min(have, total - have));
+  pushBytes(L, out);
+  return 1;
+}
+
 /** Lua 5.1's error: a string or number message gets the position of `level`. */
 function luaError(L: LuaState): number {
   const level = lauxlib.luaL_optinteger(L, 2, 1);
@@ -417,6 +439,7 @@ export function installCompat(L: LuaState): void {
   lua.lua_setfield(L, S, ls("gfind"));
   for (const name of ["pack", "packsize", "unpack"]) unset(L, S, name);
   setFn(L, S, "format", strFormat);
+  setFn(L, S, "rep", strRep);
   lua.lua_pop(L, 1);
   // math
   lua.lua_getglobal(L, ls("math"));
