@@ -184,7 +184,8 @@ export function aclCategories(spec: CommandSpec): string[] {
     scripting: "@scripting",
     connection: "@connection",
   };
-  const g = byGroup[spec.group];
+  // Container commands (SCRIPT, FUNCTION, CLIENT...) carry no group category in Redis.
+  const g = spec.subcommands === null ? byGroup[spec.group] : undefined;
   if (g !== undefined && !out.includes(g)) out.push(g);
   for (const a of spec.acl) if (!out.includes(a)) out.push(a);
   return out;

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import libsCorpus from "../fixtures/lua/libs.redis.json";
 import numbersCorpus from "../fixtures/lua/numbers.redis.json";
 import { Differ } from "../helpers/diff.ts";
+import type { Reply } from "../helpers/resp.ts";
+import { Registry } from "../../src/commands/registry.ts";
+import { scriptingFamily } from "../../src/commands/scripting.ts";
+import { FLAG_NAMES, aclCategories, type CommandSpec } from "../../src/commands/spec.ts";
 
 /** Replies that differ by design (docs/compatibility.md: hash-part key order). */
 const KNOWN_DIFFERENT = new Set(["return cjson.encode({a=cjson.null, b=false, c=true})"]);
@@ -309,5 +313,31 @@ describe("scripting vs real Redis", () => {
     const [a, b] = await Promise.all([d.k.raw(), d.r.raw()]);
     expect([Buffer.from(a).toString(), Buffer.from(b).toString()]).toEqual(["+OK\r\n", "+OK\r\n"]);
     expect(await d.run(["FCALL", "f", 0], ["FUNCTION", "RESTORE", body(kd)], ["FUNCTION", "RESTORE", body(kd), "REPLACE"])).toEqual([]);
+  });
+
+  test("scripting command table vs COMMAND INFO: arity, flags, key positions, ACL categories", async () => {
+    if (d === null) return;
+    const reg = new Registry([scriptingFamily]);
+    const ours = (spec: CommandSpec) => ({
+      name: spec.name,
+      arity: spec.arity,
+      flags: FLAG_NAMES.filter(([bit]) => spec.flags & bit).map(([, n]) => n).sort(),
+      keys: [spec.firstKey, spec.lastKey, spec.step],
+      acl: aclCategories(spec).sort(),
+    });
+    const theirs = (info: Reply[]) => ({
+      name: info[0] as string,
+      arity: info[1] as number,
+      flags: (info[2] as string[]).slice().sort(),
+      keys: [info[3] as number, info[4] as number, info[5] as number],
+      acl: (info[6] as string[]).slice().sort(),
+    });
+    for (const spec of reg.commands.values()) {
+      const info = ((await d.r.call("COMMAND", "INFO", spec.name)) as Reply[][])[0]!;
+      expect(ours(spec)).toEqual(theirs(info));
+      const subs = (info[9] as Reply[][]) ?? [];
+      expect([...(spec.subcommands?.keys() ?? [])].sort()).toEqual(subs.map((x) => (x[0] as string).split("|")[1]!).sort());
+      for (const sub of subs) expect(ours(spec.subcommands!.get((sub[0] as string).split("|")[1]!)!)).toEqual(theirs(sub));
+    }
   });
 });
