@@ -248,8 +248,7 @@ function zmscoreCommand(c: CommandContext): void {
 
 function zrankGeneric(c: CommandContext, reverse: boolean): void {
   const argv = c.argv;
-  // WITHSCORE is Redis 7.2 syntax: the table keeps 7.0's arity 3, so this branch only runs if
-  // the arity is relaxed to -3.
+  // WITHSCORE is Redis 7.2 syntax (a deliberate addition to 7.0: docs/compatibility.md).
   let withscore = false;
   if (argv.length > 4) fail(E.SYNTAX);
   if (argv.length === 4) {
@@ -1033,8 +1032,8 @@ export const sortedSetFamily: CommandFamily = {
     ["zlexcount",         4, "readonly fast",                [1, 1, 1],  zlexcountCommand],
     ["zscore",            3, "readonly fast",                [1, 1, 1],  zscoreCommand],
     ["zmscore",          -3, "readonly fast",                [1, 1, 1],  zmscoreCommand],
-    ["zrank",             3, "readonly fast",                [1, 1, 1],  zrankCommand],
-    ["zrevrank",          3, "readonly fast",                [1, 1, 1],  zrevrankCommand],
+    ["zrank",            -3, "readonly fast",                [1, 1, 1],  zrankCommand],
+    ["zrevrank",         -3, "readonly fast",                [1, 1, 1],  zrevrankCommand],
     ["zrange",           -4, "readonly",                     [1, 1, 1],  zrangeCommand],
     ["zrangestore",      -5, "write denyoom",                [1, 2, 1],  zrangestoreCommand],
     ["zrangebyscore",    -4, "readonly",                     [1, 1, 1],  zrangebyscoreCommand],

@@ -1,3 +1,4 @@
+import { REDIS_VERSION } from "../../src/server/version.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CF_PUBSUB } from "../../src/server/client.ts";
 import { startKedis, type KedisHandle } from "../helpers/servers.ts";
@@ -102,7 +103,7 @@ describe("HELLO", () => {
     const m = fields(await c.call("HELLO"));
     expect([...m.keys()]).toEqual(["server", "version", "proto", "id", "mode", "role", "modules"]);
     expect(m.get("server")).toBe("redis");
-    expect(m.get("version")).toBe("7.0.15");
+    expect(m.get("version")).toBe(REDIS_VERSION);
     expect(m.get("proto")).toBe(2);
     expect(m.get("id")).toBe(id);
     expect(m.get("mode")).toBe("standalone");
@@ -113,7 +114,7 @@ describe("HELLO", () => {
   test("HELLO 3 switches to RESP3 (a map) for this and every later reply, HELLO 2 back", async () => {
     const c = await k.client();
     const raw = await c.callRaw("HELLO", "3");
-    expect(raw.startsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n")).toBe(true);
+    expect(raw.startsWith(`%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$${REDIS_VERSION.length}\r\n${REDIS_VERSION}\r\n$5\r\nproto\r\n:3\r\n`)).toBe(true);
     expect(raw.endsWith("$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n")).toBe(true);
     expect(await c.callRaw("GET", "missing")).toBe("_\r\n");
     expect((await c.callRaw("HELLO", "2")).startsWith("*14\r\n")).toBe(true);

@@ -1,3 +1,4 @@
+import { REDIS_VERSION } from "../../src/server/version.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { latin1Decode } from "../helpers/resp.ts";
 import { startKedis, type KedisHandle } from "../helpers/servers.ts";
@@ -62,7 +63,7 @@ describe("INFO values", () => {
   test("server, clients, memory and replication fields", async () => {
     const c = await k.client();
     const f = fields((await c.call("INFO", "server", "clients", "memory", "replication")) as string);
-    expect(f.get("redis_version")).toBe("7.0.15");
+    expect(f.get("redis_version")).toBe(REDIS_VERSION);
     expect(f.get("redis_mode")).toBe("standalone");
     expect(f.get("tcp_port")).toBe(String(k.port));
     expect(f.get("process_id")).toBe(String(process.pid));

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import libsCorpus from "../fixtures/lua/libs.redis.json";
 import type { TestClient } from "../helpers/client.ts";
-import { latin1Decode } from "../helpers/resp.ts";
+import { asRedis70, latin1Decode } from "../helpers/resp.ts";
 import { startKedis, type KedisHandle } from "../helpers/servers.ts";
 
 /** Replies that differ from Redis by design (docs/compatibility.md: table key order). */
@@ -114,7 +114,7 @@ describe("EVAL and EVALSHA", () => {
     for (const [src, want] of libsCorpus as [string, string][]) {
       if (KNOWN_DIFFERENT.has(src)) continue;
       c.send("EVAL", new TextEncoder().encode(src), 0);
-      const got = latin1Decode(await c.raw());
+      const got = asRedis70(latin1Decode(await c.raw()));
       if (got !== want) bad.push(`${src}\n  redis ${JSON.stringify(want)}\n  kedis ${JSON.stringify(got)}`);
     }
     expect(bad).toEqual([]);

@@ -119,6 +119,15 @@ describe("sorted-set commands", () => {
     for (const cl of k.server.clients.values()) cl.resp = 2;
   });
 
+  test("ZRANK/ZREVRANK WITHSCORE (Redis 7.2): rank and score, nil for a missing member", async () => {
+    await c.call("ZADD", "z", "1", "a", "2.5", "b");
+    expect(await c.call("ZRANK", "z", "b", "WITHSCORE")).toEqual([1, "2.5"]);
+    expect(await c.call("ZREVRANK", "z", "b", "withscore")).toEqual([0, "2.5"]);
+    expect(await c.callRaw("ZRANK", "z", "nope", "WITHSCORE")).toBe("*-1\r\n");
+    expect(await c.call("ZRANK", "z", "a", "BOGUS")).toEqual({ error: "ERR syntax error" });
+    expect(await c.call("ZRANK", "z", "a", "WITHSCORE", "x")).toEqual({ error: "ERR syntax error" });
+  });
+
   test("key positions of the movable-key commands", () => {
     const keys = (...args: string[]) => commandKeys(k.server.registry.byName(args[0]!.toLowerCase())!, args.map(latin1Encode));
     expect(keys("ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2")).toEqual([1, 3, 4]);

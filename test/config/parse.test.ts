@@ -1,3 +1,4 @@
+import { REDIS_VERSION } from "../../src/server/version.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,7 +95,7 @@ describe("config file text", () => {
 
   test("unknown directive: Redis's FATAL block with line number and text", () => {
     expect(loadError("port 7399\nfoo bar\n")).toBe(
-      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments\n",
+      `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\nReading the configuration file, at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments\n`,
     );
   });
 

@@ -7,7 +7,7 @@
  *   await d.stop();
  */
 import { TestClient } from "./client.ts";
-import { latin1Decode } from "./resp.ts";
+import { asRedis70, latin1Decode } from "./resp.ts";
 import { startKedis, startRedis, type KedisHandle, type RedisHandle } from "./servers.ts";
 
 type Arg = string | Uint8Array | number;
@@ -38,7 +38,7 @@ export class Differ {
     this.k.send(...args);
     this.r.send(...args);
     const [a, b] = await Promise.all([this.k.raw(), this.r.raw()]);
-    return [latin1Decode(a), latin1Decode(b)];
+    return [asRedis70(latin1Decode(a)), latin1Decode(b)];
   }
 
   /** Run commands in order; return every mismatch (empty when all replies are identical). */

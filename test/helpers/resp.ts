@@ -178,3 +178,14 @@ export function decode(b: Uint8Array, pos = 0): [Reply, number] {
       throw new Error(`bad RESP type byte 0x${t.toString(16)}`);
   }
 }
+
+/**
+ * Kedis reports a 7.2 compatibility level where Redis 7.0.15 (the oracle) reports its own version
+ * (HELLO, redis.REDIS_VERSION(_NUM)). Replies compared with Redis pass through this to map
+ * Kedis's version to 7.0.15's, so everything else is still compared byte for byte.
+ */
+export function asRedis70(raw: string): string {
+  return raw
+    .replace(/\$5\r\n7\.2\.0\r\n/g, "$6\r\n7.0.15\r\n")
+    .replace(/:459264\r\n/g, ":458767\r\n");
+}

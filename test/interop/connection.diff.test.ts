@@ -4,6 +4,7 @@
  * with requirepass on both servers, and COMMAND INFO of the commands this family owns.
  * COMMAND COUNT is not compared (Kedis implements a subset).
  */
+import { asRedis70 } from "../helpers/resp.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TestClient } from "../helpers/client.ts";
 import { Differ, type Mismatch } from "../helpers/diff.ts";
@@ -26,7 +27,7 @@ const split = (s: string): Cmd => s.split(" ").map((a) => a.replace(/\\s/g, " ")
 
 /** HELLO replies differ only in the connection id: blank it on both sides. */
 function normalizeHello(raw: string): string {
-  return raw.replace(/(\$2\r\nid\r\n):\d+\r\n/, "$1:ID\r\n");
+  return asRedis70(raw.replace(/(\$2\r\nid\r\n):\d+\r\n/, "$1:ID\r\n"));
 }
 
 async function diffAll(k: TestClient, r: TestClient, cmds: Cmd[], normalize = (s: string) => s): Promise<Mismatch[]> {
