@@ -128,12 +128,12 @@ export class LineEditor {
   private finish(line: string | null): void {
     const p = this.pending;
     if (p === null) return;
-    this.pending = null;
     // Redraw without the hint, then leave the line.
     const keepHints = this.hints;
     this.hints = false;
     this.refresh();
     this.hints = keepHints;
+    this.pending = null;
     this.write("\r\n");
     p.resolve(line);
   }

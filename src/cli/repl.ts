@@ -260,7 +260,12 @@ export async function repl(o: CliOptions): Promise<number> {
       });
       const r = await runCommand(s, args, p, stop);
       interrupt = null;
-      if (r === "disconnected" || r === "interrupted") break;
+      if (r === "interrupted") {
+        // The old connection was left in subscribe/monitor state; start a fresh one.
+        await s.connect();
+        break;
+      }
+      if (r === "disconnected") break;
     }
     if (!docsLoaded) await loadDocs();
   }
