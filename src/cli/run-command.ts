@@ -60,6 +60,7 @@ export async function runCommand(s: Session, args: readonly string[], p: PrintOp
     s.close();
     return "disconnected";
   }
+  s.flushPushes();
   s.track(args, r);
   if (STREAMING.has(name) && r.t !== "error" && !s.inMulti) return stream(s, r, p, interrupt);
   printReply(r, p);

@@ -14,6 +14,8 @@ export class Session {
   /** The database the connection is on (follows SELECT, reapplied on reconnect). */
   db: number;
   inMulti = false;
+  /** Push frames received outside streaming, printed before the next reply (as redis-cli does). */
+  private pushes: Reply[] = [];
   resp: 2 | 3;
   target: Target;
   user: string | null;
@@ -52,7 +54,7 @@ export class Session {
     }
     this.conn = c;
     c.onPush = (r) => {
-      if (this.opts.showPushes) out(formatReply(r, this.opts.output, { element: this.opts.elementDelim, reply: this.opts.replyDelim }));
+      if (this.opts.showPushes) this.pushes.push(r);
     };
     try {
       if (this.pass !== null) {
@@ -77,6 +79,22 @@ export class Session {
       return false;
     }
     return true;
+  }
+
+  /** Print the push frames received so far: invalidations as `-> invalidate: 'k1', 'k2'`. */
+  flushPushes(): void {
+    const ps = this.pushes;
+    this.pushes = [];
+    for (const r of ps) {
+      const items = "items" in r ? r.items : [];
+      const kind = items[0];
+      const keys = items[1];
+      if (items.length === 2 && kind !== undefined && "s" in kind && kind.s === "invalidate" && keys !== undefined && keys.t === "array") {
+        out(`-> invalidate: ${keys.items.map((k) => `'${"s" in k ? k.s : ""}'`).join(", ")}\n`);
+      } else {
+        out(formatReply(r, this.opts.output, { element: this.opts.elementDelim, reply: this.opts.replyDelim }));
+      }
+    }
   }
 
   /** The prompt: `127.0.0.1:6379[2](TX)> `, or `not connected> `. */

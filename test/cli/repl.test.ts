@@ -228,6 +228,26 @@ describe.skipIf(TMUX === null)("kedis-cli REPL under tmux", () => {
     await waitFor((s) => s.includes("PONG"), "a command after the subscription");
   });
 
+  test("RESP3 invalidation pushes are shown before the next reply", async () => {
+    await fresh();
+    await type("HELLO 3");
+    await keys("Enter");
+    await waitFor((s) => s.includes('"proto" => (integer) 3'), "the HELLO 3 map");
+    await fresh();
+    await type("CLIENT TRACKING on");
+    await keys("Enter");
+    await waitFor((s) => s.includes("OK"), "tracking on");
+    await type("GET tracked");
+    await keys("Enter");
+    await waitFor((s) => s.includes("(nil)"), "the GET");
+    const c = await kedis.client();
+    await c.call("SET", "tracked", "1");
+    await type("PING");
+    await keys("Enter");
+    const s = await waitFor((x) => x.includes("PONG"), "PONG");
+    expect(lines(s).slice(-3)).toEqual(["-> invalidate: 'tracked'", "PONG", prompt]);
+  });
+
   test("a server that goes away: `not connected>`, then reconnects when it is back", async () => {
     await fresh();
     await kedis.stop();
