@@ -126,14 +126,11 @@ export async function repl(o: CliOptions): Promise<number> {
       return;
     }
     const h = table.get(topic);
-    if (h !== undefined) {
-      outText(`${helpFor(h)}\n`);
-      return;
-    }
-    // A container: list its subcommands.
+    if (h !== undefined) outText(helpFor(h));
+    // A container: its subcommands too.
     const subs = table.subcommands(topic);
     for (const sub of subs) outText(helpFor(table.get(`${topic} ${sub}`)!));
-    if (subs.length > 0) outText("\n");
+    if (h !== undefined || subs.length > 0) outText("\n");
   };
 
   const completions = (line: string): string[] => {
