@@ -48,7 +48,15 @@ export async function runCommand(s: Session, args: readonly string[], p: PrintOp
   const name = (args[0] ?? "").toLowerCase();
   let r: Reply;
   try {
-    r = await conn.call(args);
+    const reply = conn.call(args);
+    // Ctrl-C while waiting (BLPOP 0, a slow script): give up on this connection.
+    const got = interrupt !== undefined ? await Promise.race([reply, interrupt.then(() => null)]) : await reply;
+    if (got === null) {
+      reply.catch(() => {});
+      s.close();
+      return "interrupted";
+    }
+    r = got;
   } catch (e) {
     if (e instanceof ConnectionClosed) {
       // SHUTDOWN and QUIT end the connection on purpose: nothing to report.

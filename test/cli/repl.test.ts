@@ -228,6 +228,18 @@ describe.skipIf(TMUX === null)("kedis-cli REPL under tmux", () => {
     await waitFor((s) => s.includes("PONG"), "a command after the subscription");
   });
 
+  test("Ctrl-C gives up on a blocked command and returns to the prompt", async () => {
+    await fresh();
+    await type("BLPOP nothing-here 0");
+    await keys("Enter");
+    await waitFor((s) => lines(s).length === 1 && lastLine(s).endsWith("BLPOP nothing-here 0"), "the command running");
+    await keys("C-c");
+    await waitFor((s) => lastLine(s) === prompt, "the prompt after Ctrl-C");
+    await type("ECHO after");
+    await keys("Enter");
+    await waitFor((s) => s.includes('"after"'), "a command on the new connection");
+  });
+
   test("RESP3 invalidation pushes are shown before the next reply", async () => {
     await fresh();
     await type("HELLO 3");
