@@ -280,7 +280,6 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
     const refused = REFUSED[a];
     if (refused !== undefined) return { exit: 1, stderr: `kedis-cli: ${a} is not supported: ${refused}\n` };
     if (def === undefined || (def.arg !== undefined && i + 1 >= argv.length)) {
-      if (def === undefined && (a === "-X" || a === "-d" || a === "-D") && i + 1 >= argv.length) break;
       return { exit: 1, stderr: `Unrecognized option or bad number of args for: '${a}'\n` };
     }
     if (def.unsupported !== undefined) return { exit: 1, stderr: `kedis-cli: ${a} is not supported: ${def.unsupported}\n` };

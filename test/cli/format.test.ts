@@ -189,6 +189,13 @@ describe.skipIf(REDIS_CLI === null)("kedis-cli fails like redis-cli without a se
     expect(ours.code).toBe(real.code);
     expect(ours.out).toBe("");
   });
+  test("the REPL reading stdin reports every failed reconnect and exits 0", async () => {
+    const port = String(freePort());
+    const real = await run([REDIS_CLI!, "-p", port], "PING\nPING\n");
+    const ours = await run([...KEDIS_CLI, "-p", port], "PING\nPING\n");
+    expect(ours).toEqual(real);
+    expect(ours.err.split("\n").length).toBe(4);
+  });
 });
 
 describe("kedis-cli's own options", () => {
