@@ -5,9 +5,9 @@
 #   docker run -p 6379:6379 kedis --bind 0.0.0.0 --protected-mode no --requirepass s3cret
 #
 # The build stage runs exactly the commands .ci/run runs (bun install --frozen-lockfile, then
-# `bun run build` = bun build --compile src/main.ts --outfile dist/kedis), and CI smoke-tests the
-# binary they produce: keep the two in step. No Docker engine runs where Kedis is developed and
-# tested, so this file itself is not built in CI.
+# `bun run build`, which compiles src/main.ts to dist/kedis and src/cli/main.ts to
+# dist/kedis-cli), and CI smoke-tests the binaries they produce: keep the two in step. No Docker
+# engine runs where Kedis is developed and tested, so this file itself is not built in CI.
 
 # ---- build ---------------------------------------------------------------------------------
 FROM oven/bun:1.4.5 AS build
@@ -25,6 +25,7 @@ RUN groupadd --system --gid 999 kedis \
  && mkdir -p /data \
  && chown kedis:kedis /data
 COPY --from=build /src/dist/kedis /usr/local/bin/kedis
+COPY --from=build /src/dist/kedis-cli /usr/local/bin/kedis-cli
 USER kedis
 WORKDIR /data
 VOLUME /data
@@ -36,10 +37,11 @@ EXPOSE 6379
 ENTRYPOINT ["/usr/local/bin/kedis"]
 CMD ["--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/data"]
 
-# Until kedis-cli exists, the health check speaks RESP with bash alone: PING must answer +PONG
-# (or NOAUTH, which also proves the server is serving). Adjust the port if you change it.
+# The health check is kedis-cli's PING: it exits 1 when the server cannot be reached or closes
+# the connection, 0 when it answers (PONG, or NOAUTH under --requirepass, which also proves the
+# server is serving; set KEDISCLI_AUTH to authenticate). Adjust -p if you change the port.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/6379 && printf 'PING\\r\\n' >&3 && IFS= read -r -t 2 line <&3 && [[ $line == +PONG* || $line == -NOAUTH* ]]"]
+  CMD ["/usr/local/bin/kedis-cli", "-p", "6379", "ping"]
 
 # The binary is PID 1 (exec form) and shuts down gracefully on SIGTERM, docker stop's signal.
 STOPSIGNAL SIGTERM
