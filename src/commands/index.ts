@@ -9,5 +9,6 @@ import type { CommandFamily } from "./spec.ts";
 import { stringFamily } from "./string.ts";
 import { dumpFamily, persistenceFamily } from "./persistence.ts";
 import { replicationFamily } from "./replication.ts";
+import { streamFamily } from "./stream.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, bitmapFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily];
+export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, bitmapFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily, streamFamily];

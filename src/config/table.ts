@@ -89,6 +89,10 @@ export const PARAMS: ParamDef[] = [
   { name: "active-expire-effort", type: "int", default: "1", min: 1, max: 10, mutable: true },
   { name: "lfu-log-factor", type: "int", default: "10", min: 0, max: 2147483647, mutable: true },
   { name: "lfu-decay-time", type: "int", default: "1", min: 0, max: 2147483647, mutable: true },
+  // Streams and HyperLogLog (streams branch).
+  { name: "stream-node-max-bytes", type: "memory", default: "4096", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
+  { name: "stream-node-max-entries", type: "int", default: "100", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
+  { name: "hll-sparse-max-bytes", type: "memory", default: "3000", min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true },
 ];
 
 export const PARAM_BY_NAME = new Map<string, ParamDef>();

@@ -32,7 +32,7 @@ import { ReplicaLink } from "../replication/replica.ts";
 import { integerReply } from "../commands/replication.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
 import "../persistence/rdb/codecs.ts";
-import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_PRIMARY, CF_UNIX, Client } from "./client.ts";
+import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_PRIMARY, CF_SCRIPT, CF_UNIX, Client } from "./client.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -435,6 +435,7 @@ export class Server {
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
     c.forcePropagation = false;
+    c.alsoPropagate = null;
     if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const t0 = performance.now();
     try {
@@ -455,10 +456,27 @@ export class Server {
     this.stats.commandsProcessed++;
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
-    if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
+    if (c.alsoPropagate !== null) {
+      if (!this.loading) this.propagateAlso(c, c.alsoPropagate);
+    } else if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
       c.woff = this.repl.offset;
     }
+  }
+
+  /**
+   * Propagate the commands a handler queued in `c.alsoPropagate` in place of its own argv (an
+   * empty list propagates nothing). Several are wrapped in MULTI/EXEC like Redis 7.0 does,
+   * unless an EXEC or script already wraps them.
+   */
+  private propagateAlso(c: Client, cmds: Uint8Array[][]): void {
+    if (cmds.length === 0) return;
+    const toReplicas = (c.flags & CF_PRIMARY) === 0;
+    const wrap = cmds.length > 1 && !this.executingTransaction && (c.flags & CF_SCRIPT) === 0;
+    if (wrap) this.propagate(c.db.id, [MULTI], toReplicas);
+    for (const argv of cmds) this.propagate(c.db.id, argv, toReplicas);
+    if (wrap) this.propagate(c.db.id, [EXEC], toReplicas);
+    c.woff = this.repl.offset;
   }
 
   /**
@@ -725,6 +743,8 @@ const EXPIRE_ACCEPTABLE_STALE = 10;
 
 
 const DEL = new TextEncoder().encode("DEL");
+const MULTI = new TextEncoder().encode("MULTI");
+const EXEC = new TextEncoder().encode("EXEC");
 
 function randomHex(n: number): string {
   const b = new Uint8Array(n / 2);
