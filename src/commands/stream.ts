@@ -35,7 +35,7 @@ import { AGG_ARRAY, AGG_MAP, ReplyWriter } from "../protocol/resp/writer.ts";
 import { NOTIFY_STREAM } from "../store/notify.ts";
 import { ENTRIES_READ_INVALID, Nack, StreamValue, type Consumer, type ConsumerGroup, type I64 } from "../store/types/stream.ts";
 import { OBJ_STREAM, type KeyEntry } from "../store/value.ts";
-import { asciiBytes, intBytes, parseInt64 } from "../util/numbers.ts";
+import { asciiBytes, intBytes, parseBigInt64, parseInt64 } from "../util/numbers.ts";
 import { intArg, is, latin1 } from "./args.ts";
 import type { CommandContext } from "./context.ts";
 import { replyHelp } from "./help.ts";
@@ -323,19 +323,17 @@ function parseAddTrim(c: CommandContext, xadd: boolean): AddTrimArgs {
   a.next = i;
   if (limit !== 0 && a.trim === null) fail(ERR_LIMIT_NO_STRATEGY);
   if (!xadd && a.trim === null) fail(ERR_XTRIM_NO_STRATEGY);
+  if (mustObey(c)) limit = 0;
+  else if (limitGiven) {
+    if (!approx) fail(ERR_LIMIT_NO_TILDE);
+  } else if (approx) {
+    limit = 100 * c.server.config.getInt("stream-node-max-entries");
+    if (limit <= 0) limit = 10000;
+    if (limit > 1000000) limit = 1000000;
+  } else limit = 0;
   if (a.trim !== null) {
     a.trim.approx = approx;
-    if (mustObey(c)) {
-      a.trim.limit = 0;
-    } else if (limitGiven) {
-      if (!approx) fail(ERR_LIMIT_NO_TILDE);
-      a.trim.limit = limit;
-    } else if (approx) {
-      let l = 100 * c.server.config.getInt("stream-node-max-entries");
-      if (l <= 0) l = 10000;
-      if (l > 1000000) l = 1000000;
-      a.trim.limit = l;
-    }
+    a.trim.limit = limit;
   }
   return a;
 }
@@ -585,10 +583,7 @@ function parseXread(c: CommandContext, xreadgroup: boolean): XreadRequest | null
     } else if (is(o, "streams") && more > 0) {
       streamsArg = i + 1;
       streamsCount = argc - streamsArg;
-      if (streamsCount % 2 !== 0) {
-        const sym = xreadgroup ? ">" : "$";
-        fail(`ERR Unbalanced '${xreadgroup ? "xreadgroup" : "xread"}' list of streams: for each stream key an ID or '${sym}' must be specified.`);
-      }
+      if (streamsCount % 2 !== 0) fail("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
       streamsCount /= 2;
       break;
     } else if (is(o, "group") && more >= 2) {
@@ -1146,7 +1141,7 @@ function xclaimCommand(c: CommandContext): void {
       continue;
     }
     if (force && nack === undefined) {
-      nack = new Nack(now, 0, null);
+      nack = new Nack(now, 1, null);
       g.pel.set(id.ms, id.seq, nack);
     }
     if (nack === undefined) continue;
@@ -1189,10 +1184,10 @@ function xautoclaimCommand(c: CommandContext): void {
     const more = argv.length - 1 - j;
     const opt = argv[j]!;
     if (is(opt, "count") && more > 0) {
-      const n = parseInt64(argv[j + 1]!);
+      const n = parseBigInt64(argv[j + 1]!);
       // LONG_MAX / max(sizeof(streamID), attempts factor 10)
-      if (Number.isNaN(n) || n < 1 || n > 576460752303423487) fail("ERR COUNT must be > 0");
-      count = n;
+      if (n === null || n < 1n || n > 576460752303423487n) fail("ERR COUNT must be > 0");
+      count = Number(n);
       j++;
     } else if (is(opt, "justid")) justId = true;
     else fail(E.SYNTAX);
@@ -1200,6 +1195,9 @@ function xautoclaimCommand(c: CommandContext): void {
   const v = streamOf(e);
   const g = v?.group(groupArg);
   if (v === null || g === undefined) noGroup(key, groupArg);
+  // Redis allocates count pointers for the deleted IDs up front; past what its allocator can
+  // reserve (about 2^46 bytes of address space on 64-bit Linux) that fails.
+  if (count * 8 > 2 ** 46) fail("ERR Insufficient memory, failed allocating transient memory, COUNT too high.");
   c.db.lookupWrite(key);
   let attempts = count * 10;
   const now = c.ks.now;
@@ -1333,10 +1331,10 @@ function xinfoStreamCommand(c: CommandContext): void {
   let count = 10;
   const extra = argv.length - 3;
   if (extra > 0) {
-    if (extra > 3 || !is(argv[3]!, "full")) fail(E.SYNTAX);
+    if (extra > 3 || !is(argv[3]!, "full")) subSyntaxError(c);
     full = true;
     if (extra > 1) {
-      if (extra !== 3 || !is(argv[4]!, "count")) fail(E.SYNTAX);
+      if (extra !== 3 || !is(argv[4]!, "count")) subSyntaxError(c);
       count = intArg(argv[5]!);
       if (count < 0) count = 10;
     }

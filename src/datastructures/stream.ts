@@ -568,7 +568,7 @@ export class Stream {
     const node = validateNode(ms, seq, lp);
     const last = this.nodes.last();
     if (last !== null && cmpId(this.nodes.ms(last), this.nodes.seq(last), ms, seq) >= 0) throw new StreamFormatError("stream node keys out of order");
-    if (node.live === 0) throw new StreamFormatError("empty stream node");
+    if (node.elements <= 4 + node.nfields) throw new StreamFormatError("empty stream node");
     this.nodes.set(ms, seq, node);
     this.tail = null;
     return node.live;

@@ -3,9 +3,11 @@
  * 7.0 would write for it) and how a decoded `LoadedValue` becomes an in-memory value. Type
  * modules are registered here by persistence, so store/ stays free of file formats.
  */
-import { OBJ_STRING, stringEncodingFor, type ObjType, type Value } from "../../store/value.ts";
+import type { StreamValue } from "../../store/types/stream.ts";
+import { OBJ_STREAM, OBJ_STRING, stringEncodingFor, type ObjType, type Value } from "../../store/value.ts";
 import * as F from "./format.ts";
-import type { LoadedValue } from "./reader.ts";
+import type { LoadedValue, StreamRaw } from "./reader.ts";
+import { buildStream, STREAM_RDB_TYPE, writeStream } from "./stream-codec.ts";
 import type { RdbWriter } from "./writer.ts";
 
 /** Limits that decide the encoding of loaded values (the *-max-listpack-* configs). */
@@ -59,4 +61,14 @@ registerCodec(OBJ_STRING, {
 registerBuilder("string", (lv) => {
   const value = (lv as { value: Uint8Array }).value;
   return { type: OBJ_STRING, value, enc: stringEncodingFor(value) };
+});
+
+// Streams (RDB_TYPE_STREAM_LISTPACKS_2; the codec lives in stream-codec.ts).
+registerCodec(OBJ_STREAM, {
+  rdbType: () => STREAM_RDB_TYPE,
+  write: (w, v) => writeStream(w, v as StreamValue),
+});
+registerBuilder("stream", (lv) => {
+  const raw = (lv as { raw: StreamRaw }).raw;
+  return { type: OBJ_STREAM, value: buildStream(raw), enc: 0 };
 });

@@ -153,6 +153,8 @@ export class StreamValue implements Collection {
   rangeHasTombstones(start: StreamId): boolean {
     const s = this.s;
     if (s.length === 0 || (s.maxDelMs === 0 && s.maxDelSeq === 0)) return false;
+    // The latest tombstone lies before the first entry: none left in the stream.
+    if (cmpId(s.firstMs, s.firstSeq, s.maxDelMs, s.maxDelSeq) > 0) return false;
     return cmpId(start.ms, start.seq, s.maxDelMs, s.maxDelSeq) <= 0;
   }
 
