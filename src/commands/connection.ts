@@ -4,13 +4,21 @@
  */
 import { R_PONG } from "../protocol/resp/writer.ts";
 import { E, fail } from "../protocol/errors.ts";
+import { CF_PUBSUB } from "../server/client.ts";
 import { int32Arg } from "./args.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily } from "./spec.ts";
 
+const PONG_LOWER = new TextEncoder().encode("pong");
+
 function pingCommand(c: CommandContext): void {
   if (c.argv.length > 2) fail(E.wrongArgs("ping"));
-  if (c.argv.length === 2) c.out.bulk(c.argv[1]!);
+  if (c.flags & CF_PUBSUB && c.resp === 2) {
+    // A RESP2 subscriber can only read pub/sub frames: Redis answers `*2 pong <msg|"">`.
+    c.out.arrayLen(2);
+    c.out.bulk(PONG_LOWER);
+    c.out.bulk(c.argv.length === 2 ? c.argv[1]! : new Uint8Array(0));
+  } else if (c.argv.length === 2) c.out.bulk(c.argv[1]!);
   else c.out.raw(R_PONG);
 }
 

@@ -257,8 +257,7 @@ function swapdbCommand(c: CommandContext): void {
   const db = dbAt(c, b);
   if (da === null || db === null) fail(E.INVALID_DB);
   if (a !== b) {
-    c.server.dbChanged(da, db);
-    c.server.dbChanged(db, da);
+    c.server.signalDbChanged(a, b);
     c.ks.swap(a, b);
   }
   c.server.dirty++;
@@ -277,7 +276,7 @@ function parseFlushMode(c: CommandContext): void {
 
 function flushdbCommand(c: CommandContext): void {
   parseFlushMode(c);
-  c.server.dbChanged(c.db, null);
+  c.server.signalDbChanged(c.db.id);
   c.server.dirty += c.db.flush();
   // Replicas and the AOF get the FLUSHDB even when the database was already empty.
   c.forcePropagation = true;
@@ -286,11 +285,9 @@ function flushdbCommand(c: CommandContext): void {
 
 function flushallCommand(c: CommandContext): void {
   parseFlushMode(c);
+  c.server.signalDbChanged(-1);
   let n = 0;
-  for (const db of c.ks.dbs) {
-    c.server.dbChanged(db, null);
-    n += db.flush();
-  }
+  for (const db of c.ks.dbs) n += db.flush();
   c.server.dirty += n + 1;
   c.out.ok();
 }

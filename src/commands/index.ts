@@ -2,13 +2,36 @@
  * The explicit list of command families. Adding a family: write `src/commands/<group>.ts` with
  * its table at the bottom, then list it here.
  */
-import { bitmapFamily } from "./bitmap.ts";
-import { connectionFamily } from "./connection.ts";
-import { genericFamily } from "./generic.ts";
 import type { CommandFamily } from "./spec.ts";
-import { stringFamily } from "./string.ts";
+import { bitmapFamily } from "./bitmap.ts";
+import { configFamily } from "./config.ts";
+import { connectionFamily } from "./connection.ts";
 import { dumpFamily, persistenceFamily } from "./persistence.ts";
+import { genericFamily } from "./generic.ts";
+import { hashFamily } from "./hash.ts";
+import { listFamily } from "./list.ts";
+import { pubsubFamily } from "./pubsub.ts";
 import { replicationFamily } from "./replication.ts";
+import { serverFamily } from "./server.ts";
 import { streamFamily } from "./stream.ts";
+import { stringFamily } from "./string.ts";
+import { trackingFamily, withTrackingSubcommands } from "./client-tracking.ts";
+import { transactionsFamily } from "./transactions.ts";
 
-export const FAMILIES: readonly CommandFamily[] = [connectionFamily, stringFamily, bitmapFamily, genericFamily, persistenceFamily, dumpFamily, replicationFamily, streamFamily];
+export const FAMILIES: readonly CommandFamily[] = withTrackingSubcommands([
+  connectionFamily,
+  stringFamily,
+  bitmapFamily,
+  genericFamily,
+  serverFamily,
+  configFamily,
+  persistenceFamily,
+  dumpFamily,
+  replicationFamily,
+  listFamily,
+  hashFamily,
+  pubsubFamily,
+  transactionsFamily,
+  trackingFamily,
+  streamFamily,
+]);

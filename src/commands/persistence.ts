@@ -60,10 +60,6 @@ function bgrewriteaofCommand(c: CommandContext): void {
   c.out.simple("Background append only file rewriting started");
 }
 
-function lastsaveCommand(c: CommandContext): void {
-  c.out.integer(Math.floor(c.server.rdb.lastSave / 1000));
-}
-
 function dumpCommand(c: CommandContext): void {
   const e = c.db.lookupRead(c.argv[1]!);
   if (e === null) c.out.nullBulk();
@@ -147,7 +143,6 @@ export const persistenceFamily: CommandFamily = {
   commands: [
     ["save",     1, "admin noscript no_async_loading no_multi", [0, 0, 0], saveCommand],
     ["bgsave",  -1, "admin noscript no_async_loading",          [0, 0, 0], bgsaveCommand],
-    ["lastsave", 1, "loading stale fast",                       [0, 0, 0], lastsaveCommand, { acl: "@admin @dangerous" }],
     ["bgrewriteaof", 1, "admin noscript no_async_loading",      [0, 0, 0], bgrewriteaofCommand],
   ],
 };

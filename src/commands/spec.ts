@@ -2,6 +2,7 @@
  * Command specs: one declarative line per command, from which dispatch, COMMAND INFO/COUNT/LIST/
  * DOCS/GETKEYS and ACL categories are derived. Flags are Redis's own names.
  */
+import type { Server } from "../server/server.ts";
 import type { CommandContext } from "./context.ts";
 
 export type Handler = (c: CommandContext) => void;
@@ -118,6 +119,11 @@ export interface SpecOptions {
 export interface CommandFamily {
   readonly group: string;
   readonly commands: readonly SpecLine[];
+  /**
+   * Called once per Server after construction: wire the family into the server's extension
+   * points (policies, queueCommand, notifier, hooks).
+   */
+  readonly install?: (server: Server) => void;
 }
 
 export function buildSpec(group: string, line: SpecLine, parent: CommandSpec | null = null): CommandSpec {

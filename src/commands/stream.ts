@@ -37,7 +37,10 @@ import { ENTRIES_READ_INVALID, Nack, StreamValue, type Consumer, type ConsumerGr
 import { OBJ_STREAM, type KeyEntry } from "../store/value.ts";
 import { asciiBytes, intBytes, parseBigInt64, parseInt64 } from "../util/numbers.ts";
 import { intArg, is, latin1 } from "./args.ts";
+import { BLOCKED_STREAM, NOT_SERVED, SERVED, timeoutArg, type ServeResult } from "./blocking-args.ts";
 import type { CommandContext } from "./context.ts";
+import { CF_PRIMARY, CF_SCRIPT, type Client } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
 import { replyHelp } from "./help.ts";
 import type { CommandFamily } from "./spec.ts";
 
@@ -340,10 +343,8 @@ function parseAddTrim(c: CommandContext, xadd: boolean): AddTrimArgs {
 
 /** Commands from our primary or the AOF are applied as written (Redis's mustObeyClient). */
 function mustObey(c: CommandContext): boolean {
-  return c.server.loading || (c.flags & CF_PRIMARY_BIT) !== 0;
+  return c.server.loading || (c.flags & CF_PRIMARY) !== 0;
 }
-/** Client flag bit of the primary link (CF_PRIMARY in server/client.ts; commands/ may not import it). */
-export const CF_PRIMARY_BIT = 1 << 9;
 
 /** After an approximate trim: rewrite `~` to `=` and the threshold to the exact outcome. */
 function rewriteApproxTrim(c: CommandContext, a: AddTrimArgs, v: StreamValue): void {
@@ -556,7 +557,7 @@ export interface XreadRequest {
   noack: boolean;
   /** 0: no limit. */
   count: number;
-  /** -1: no BLOCK; 0: forever; else ms. */
+  /** -1: no BLOCK; 0: forever; else the absolute deadline in ms. */
   timeout: number;
   keys: Uint8Array[];
   /** Per key: the ID entries must be greater than; MAX_ID stands for `>`. */
@@ -573,9 +574,9 @@ function parseXread(c: CommandContext, xreadgroup: boolean): XreadRequest | null
     const more = argc - i - 1;
     const o = argv[i]!;
     if (is(o, "block") && more > 0) {
-      if (c.flags & CF_SCRIPT_BIT) fail(`ERR ${cArg(argv[0]!)} command is not allowed with BLOCK option from scripts`);
+      if (c.flags & CF_SCRIPT) fail(`ERR ${cArg(argv[0]!)} command is not allowed with BLOCK option from scripts`);
       i++;
-      r.timeout = timeoutArg(argv[i]!);
+      r.timeout = timeoutArg(argv[i]!, c.ks.now, "ms");
     } else if (is(o, "count") && more > 0) {
       i++;
       r.count = intArg(argv[i]!);
@@ -625,17 +626,6 @@ function parseXread(c: CommandContext, xreadgroup: boolean): XreadRequest | null
     r.ids.push(strictId(idArg));
   }
   return r;
-}
-
-/** Client flag bit of scripts (CF_SCRIPT in server/client.ts). */
-export const CF_SCRIPT_BIT = 1 << 10;
-
-/** BLOCK timeout in ms (Redis's getTimeoutFromObjectOrReply with UNIT_MILLISECONDS). */
-function timeoutArg(arg: Uint8Array): number {
-  const n = parseInt64(arg);
-  if (Number.isNaN(n)) fail("ERR timeout is not an integer or out of range");
-  if (n < 0) fail("ERR timeout is negative");
-  return n;
 }
 
 function isGt(id: StreamId): boolean {
@@ -775,8 +765,8 @@ function xreadGeneric(c: CommandContext, xreadgroup: boolean): void {
     return;
   }
   if (r.timeout !== -1) {
-    if (c.inExecOrScript() || blockHook === null) return out.nullArray();
-    blockHook(c, r, argv);
+    if (!c.server.blocking.canBlock(c)) return out.nullArray();
+    blockForStreams(c, r);
     return;
   }
   out.nullArray();
@@ -811,24 +801,119 @@ function xreadKeys(argv: readonly Uint8Array[]): number[] {
 }
 
 // =================================================================================================
-// Blocking (installed by the blocking layer; see installStreamBlocking)
+// Blocking: XREAD/XREADGROUP BLOCK on server/blocking.ts
 
-/** Blocks `c` on its XREAD/XREADGROUP keys; installed when the blocking layer is present. */
-let blockHook: ((c: CommandContext, r: XreadRequest, argv: Uint8Array[]) => void) | null = null;
-/** Called when XADD (or XGROUP DESTROY) may let blocked readers of `key` proceed. */
-let readyHook: ((c: CommandContext, key: Uint8Array) => void) | null = null;
+/** Redis's XREAD_BLOCKED_DEFAULT_COUNT: a blocked read without COUNT returns at most this many. */
+const BLOCKED_DEFAULT_COUNT = 1000;
 
-function streamReady(c: CommandContext, key: Uint8Array): void {
-  if (readyHook !== null) readyHook(c, key);
+/** Clients blocked in XREADGROUP and their keys (they must learn when a key goes away). */
+const groupReaders = new Map<Client, Uint8Array[]>();
+
+/** Park `c` on its stream keys; owned copies of everything the serve callback needs. */
+function blockForStreams(c: CommandContext, r: XreadRequest): void {
+  const keys = r.keys.map((k) => k.slice());
+  const ids = r.ids.map((id) => ({ ms: id.ms, seq: id.seq }));
+  const group = r.group === null ? null : r.group.slice();
+  const consumer = r.consumer === null ? null : r.consumer.slice();
+  const count = r.count !== 0 ? r.count : BLOCKED_DEFAULT_COUNT;
+  const noack = r.noack;
+  const serve = (bc: Client, key: Uint8Array): ServeResult => {
+    let idx = 0;
+    while (idx < keys.length && !bytesEq(keys[idx]!, key)) idx++;
+    const e = bc.db.lookup(key);
+    if (e === null || e.type !== OBJ_STREAM) {
+      if (group === null) return NOT_SERVED;
+      bc.out.error("UNBLOCKED the stream key no longer exists");
+      return SERVED;
+    }
+    const v = e.value as StreamValue;
+    let gt = ids[idx]!;
+    let g: ConsumerGroup | undefined;
+    if (group !== null) {
+      g = v.group(group);
+      if (g === undefined) {
+        bc.out.error("NOGROUP the consumer group this client was blocked on no longer exists");
+        return SERVED;
+      }
+      gt = g.lastId;
+    }
+    if (cmpId(v.s.lastMs, v.s.lastSeq, gt.ms, gt.seq) <= 0) return NOT_SERVED;
+    const start = idIncr(gt) ?? gt;
+    const out = bc.out;
+    if (out.resp === 2) {
+      out.arrayLen(1);
+      out.arrayLen(2);
+    } else out.mapLen(1);
+    out.bulk(key);
+    if (g === undefined) {
+      replyRange(out, v, start, MAX_ID, count, false);
+      return SERVED;
+    }
+    bc.db.lookupWrite(key); // copy-before-write for a running snapshot
+    bc.alsoPropagate = [];
+    try {
+      const con = consumerFor(bc, key, g, consumer!, false);
+      con.seenTime = bc.ks.now;
+      replyGroupNew(bc, out, key, v, g, group!, con, start, count, noack);
+      propagateList(bc, bc.alsoPropagate);
+    } finally {
+      bc.alsoPropagate = null;
+    }
+    return SERVED;
+  };
+  if (group !== null) groupReaders.set(c, keys);
+  c.server.blocking.block(c, keys, r.timeout, BLOCKED_STREAM, serve);
 }
 
-/** Install the blocking integration (called by the server's blocking layer). */
-export function setStreamBlockingHooks(
-  block: ((c: CommandContext, r: XreadRequest, argv: Uint8Array[]) => void) | null,
-  ready: ((c: CommandContext, key: Uint8Array) => void) | null,
-): void {
-  blockHook = block;
-  readyHook = ready;
+function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Propagate commands produced outside `call()` (serving a blocked reader), MULTI-wrapped if many. */
+function propagateList(c: CommandContext, cmds: Uint8Array[][]): void {
+  if (cmds.length === 0) return;
+  const server = c.server;
+  const wrap = cmds.length > 1 && server.propBuffer === null;
+  if (wrap) server.propagate(c.db.id, [B_MULTI]);
+  for (const argv of cmds) server.propagate(c.db.id, argv);
+  if (wrap) server.propagate(c.db.id, [B_EXEC]);
+}
+
+const B_MULTI = asciiBytes("MULTI");
+const B_EXEC = asciiBytes("EXEC");
+
+/** XADD and XGROUP DESTROY: blocked readers of `key` may proceed (or fail). */
+function streamReady(c: CommandContext, key: Uint8Array): void {
+  c.server.blocking.signalKeyAsReady(c.db, key);
+}
+
+/**
+ * XREADGROUP readers must be told when their key is deleted, overwritten or flushed away
+ * (Redis 7.0 answers `-UNBLOCKED the stream key no longer exists`): signal their keys on any
+ * change while some are blocked.
+ */
+function installStreamBlocking(server: Server): void {
+  const live = (): boolean => {
+    for (const c of groupReaders.keys()) if (server.blocking.stateOf(c) === undefined) groupReaders.delete(c);
+    return groupReaders.size > 0;
+  };
+  server.onKeyModified.push((db, key) => {
+    if (groupReaders.size !== 0 && live()) server.blocking.signalKeyAsReady(db, key);
+  });
+  server.onDbChanged.push((dbid, other) => {
+    if (groupReaders.size === 0 || !live()) return;
+    for (const [c, keys] of groupReaders) {
+      const st = server.blocking.stateOf(c);
+      if (st === undefined) continue;
+      if (dbid >= 0 && st.db.id !== dbid && st.db.id !== other) continue;
+      for (const k of keys) server.blocking.signalKeyAsReady(st.db, k);
+    }
+  });
+  server.onClientClose.push((c) => {
+    groupReaders.delete(c);
+  });
 }
 
 // =================================================================================================
@@ -1439,6 +1524,7 @@ function xinfoHelpCommand(c: CommandContext): void {
 
 export const streamFamily: CommandFamily = {
   group: "stream",
+  install: installStreamBlocking,
   commands: [
     ["xadd",        -5, "write denyoom fast",       [1, 1, 1], xaddCommand],
     ["xrange",      -4, "readonly",                 [1, 1, 1], xrangeCommand],

@@ -340,6 +340,13 @@ export class ReplicationPrimary {
     return n;
   }
 
+  /** DEBUG CHANGE-REPL-ID: a new ID and no secondary one (Redis's changeReplicationId + clear). */
+  changeReplId(): void {
+    this.replid = randomReplId();
+    this.replid2 = "0".repeat(40);
+    this.secondReplOffset = -1;
+  }
+
   /** After promotion or as Redis does when changing history: new ID, old one kept as replid2. */
   shiftReplId(): void {
     this.replid2 = this.replid;

@@ -9,10 +9,14 @@
  */
 import type { Socket } from "bun";
 import type { CommandSpec } from "../commands/spec.ts";
+import type { MultiState } from "../commands/transactions.ts";
+import type { ClientPubSub } from "../pubsub/pubsub.ts";
 import { RespReader } from "../protocol/resp/reader.ts";
 import type { ReplyWriter } from "../protocol/resp/writer.ts";
 import type { Database, Keyspace } from "../store/database.ts";
 import type { Server } from "./server.ts";
+import type { ClientTracking } from "./tracking.ts";
+import type { WatchedKey } from "./watch.ts";
 
 // Client flag bits (Redis's CLIENT_* spirit).
 export const CF_CLOSE_AFTER_REPLY = 1 << 0;
@@ -91,6 +95,22 @@ export class Client {
   queuedBytes = 0;
   /** When the output first passed the soft limit (for Redis's soft-limit seconds). */
   softLimitSince = 0;
+  /**
+   * Output produced for this client while another client's input is processed (pub/sub
+   * fan-out, invalidations, wake-ups): written once at the end of that input event by
+   * `server.flushPending`, so a pipeline of N PUBLISH costs one write per subscriber.
+   */
+  pendingOut: Uint8Array[] | null = null;
+
+  // Pub/Sub, transactions and client-side caching state (null until first used).
+  /** Channels, patterns and shard channels this client subscribes to. */
+  pubsub: ClientPubSub | null = null;
+  /** Commands queued since MULTI. */
+  multi: MultiState | null = null;
+  /** Keys this client WATCHes. */
+  watched: WatchedKey[] | null = null;
+  /** CLIENT TRACKING state. */
+  tracking: ClientTracking | null = null;
 
   constructor(
     public readonly server: Server,
@@ -125,7 +145,24 @@ export class Client {
       this.out.raw(b);
       return;
     }
-    this.write(b);
+    this.deliver(b.slice());
+  }
+
+  /**
+   * Like `send`, for bytes the caller hands over and never mutates (they may be shared by many
+   * clients: one encoded pub/sub frame for every subscriber). Bytes for the client being served
+   * join its replies; others wait in `pendingOut` until the end of the current input event.
+   */
+  deliver(b: Uint8Array): void {
+    if (this.server.current === this) {
+      this.out.raw(b);
+      return;
+    }
+    if (this.socket === null || this.flags & CF_CLOSE_ASAP) return;
+    if (this.pendingOut === null) {
+      this.pendingOut = [b];
+      this.server.schedulePending(this);
+    } else this.pendingOut.push(b);
   }
 
   /** Write to the socket now, or queue behind earlier output. */
@@ -176,6 +213,7 @@ export class Client {
     this.flags |= CF_CLOSE_ASAP;
     this.queue = [];
     this.queuedBytes = 0;
+    this.pendingOut = null;
     sock.end();
   }
 

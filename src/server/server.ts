@@ -4,8 +4,8 @@
  * processCommand) and `call` (run, time, count, propagate), and the cron (active expiry,
  * rehashing, client timeouts).
  */
-import type { Socket, TCPSocketListener, UnixSocketListener } from "bun";
-import { chmodSync } from "node:fs";
+import type { Socket, TCPSocketListenOptions, TCPSocketListener, UnixSocketListener } from "bun";
+import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
 import { FAMILIES } from "../commands/index.ts";
 import { Registry, lowerName } from "../commands/registry.ts";
 import {
@@ -17,12 +17,14 @@ import {
   F_WRITE,
   type CommandSpec,
 } from "../commands/spec.ts";
-import { Config } from "../config/table.ts";
+import { Config } from "../config/config.ts";
+import type { ConfigExtras } from "../config/parse.ts";
 import { E, ReplyError, errorCode } from "../protocol/errors.ts";
 import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/resp/reader.ts";
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
-import { NOTIFY_EXPIRED } from "../store/notify.ts";
+import { NOTIFY_EXPIRED, keyspaceEventFlags } from "../store/notify.ts";
+import { REDIS_VERSION } from "./version.ts";
 import { Logger } from "../util/log.ts";
 import { RdbManager } from "../persistence/rdb-manager.ts";
 import { Aof } from "../persistence/aof.ts";
@@ -32,11 +34,31 @@ import { ReplicaLink } from "../replication/replica.ts";
 import { integerReply } from "../commands/replication.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
 import "../persistence/rdb/codecs.ts";
+import { Admin, type ShutdownHook, type ShutdownOptions } from "./admin.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_PRIMARY, CF_SCRIPT, CF_UNIX, Client } from "./client.ts";
+import { InstantMetrics, defaultGauges, defaultInfoSections, usedMemory, type InfoFields, type InfoProvider } from "./info.ts";
+import { CommandHistograms, LatencyMonitor } from "./latency.ts";
+import { SlowLog } from "./slowlog.ts";
+import { persistenceInfoLines } from "../persistence/info.ts";
+import { replicationInfoLines } from "../replication/info.ts";
+import { Blocking } from "./blocking.ts";
+import { PubSub } from "../pubsub/pubsub.ts";
+import { Tracking } from "./tracking.ts";
+import { WatchTable } from "./watch.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
   config?: Record<string, string>;
+  /** Pre-loaded configuration (main.ts parses the file and arguments into it). */
+  loadedConfig?: Config;
+  /** The configuration file the server was started with (for CONFIG REWRITE and INFO). */
+  configFile?: string | null;
+  /** Exit the process after SHUTDOWN (the main program); in-process servers only stop. */
+  exitOnShutdown?: boolean;
+  /** Path reported as INFO `executable`. */
+  executable?: string;
+  /** Non-parameter directives from the config file (ACL `user` lines, renames). */
+  configExtras?: ConfigExtras;
   /** Listen on a free loopback port chosen by the OS (tests). */
   ephemeralPort?: boolean;
   /** Clock in ms (tests inject a fake one). */
@@ -57,16 +79,16 @@ export interface CommandStats {
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
 export type KeyHook = (db: Database, key: Uint8Array) => void;
+/** Generic policy check: an error text rejects the command. */
+export type PolicyHook = (c: Client, spec: CommandSpec) => string | null;
 /**
- * A whole database is about to change at once: emptied (FLUSHDB/FLUSHALL, `other` null) or
- * exchanged with `other` (SWAPDB: called once for each side). Called BEFORE the change, so a
- * listener can still see which keys exist (WATCH: Redis's touchAllWatchedKeysInDb). Listeners
- * that care about the state after a swap (blocked clients) can check on `afterCommand`.
+ * Database-level change, called BEFORE it happens: `dbid` emptied (FLUSHDB; -1 = every
+ * database, FLUSHALL) or, with `other` >= 0, swapped with `other` (SWAPDB).
  */
-export type DbHook = (db: Database, other: Database | null) => void;
+export type DbChangedHook = (dbid: number, other: number) => void;
 
 export class Server {
-  readonly config = new Config();
+  readonly config: Config;
   readonly log: Logger;
   ks: Keyspace;
   readonly registry = new Registry(FAMILIES);
@@ -79,6 +101,10 @@ export class Server {
   readonly readerLimits: ReaderLimits = { maxBulkLen: 512 * 1024 * 1024, queryBufferLimit: 1024 * 1024 * 1024 };
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
+  /** Clients blocked right now, by any blocking mechanism (INFO blocked_clients). */
+  blockedClients = 0;
+  /** Blocked clients: BLPOP & co, BZPOPMIN, XREAD BLOCK (src/server/blocking.ts). */
+  readonly blocking: Blocking;
   readonly clock: () => number;
   readonly startTime: number;
   readonly runId: string;
@@ -91,6 +117,10 @@ export class Server {
     netOutputBytes: 0,
     errorReplies: 0,
     errorCodes: new Map<string, number>(),
+    readsProcessed: 0,
+    writesProcessed: 0,
+    peakMemory: 0,
+    startupMemory: 0,
   };
   cmdStats: CommandStats;
   /** Subscribers to the write stream (AOF, replicas). */
@@ -104,7 +134,7 @@ export class Server {
   /** Called after every top-level command (blocked-client wake-ups and the like). */
   readonly afterCommand: ClientHook[] = [];
   /** Compatibility level reported to clients (INFO redis_version, HELLO, RDB aux). */
-  readonly redisVersion = "7.0.15";
+  readonly redisVersion = REDIS_VERSION;
   /** RDB persistence: SAVE/BGSAVE, save points, loading. */
   readonly rdb: RdbManager;
   /** Append-only file (multi-part, Redis 7.0 layout). */
@@ -121,9 +151,44 @@ export class Server {
   executingTransaction = false;
   /** Clients blocked in WAIT. */
   private waiters = new Set<{ c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }>();
-  /** Whole-database changes (FLUSHDB, FLUSHALL, SWAPDB); see DbHook. Use `dbChanged()`. */
-  readonly onDbChanged: DbHook[] = [];
-  private listeners: (TCPSocketListener<Client> | UnixSocketListener<Client>)[] = [];
+  // --- Configuration and administration (INFO, SLOWLOG, LATENCY, SHUTDOWN; see admin.ts)
+  configFile: string | null;
+  readonly executable: string;
+  readonly exitOnShutdown: boolean;
+  /** Unix time (seconds) of the last successful save (LASTSAVE). */
+  get lastSave(): number {
+    return Math.floor(this.rdb.lastSave / 1000);
+  }
+  /** Run by SHUTDOWN and signals before the listeners close (final save, AOF flush). */
+  readonly shutdownHooks: ShutdownHook[] = [];
+  /** Run by CONFIG RESETSTAT after the server's own counters are reset. */
+  readonly resetStatHooks: (() => void)[] = [];
+  /** INFO sections by lowercase name; layers replace the provider of the section they own. */
+  readonly infoSections: Map<string, InfoProvider> = defaultInfoSections();
+  /** Counters other layers own, read by INFO. */
+  readonly gauges = defaultGauges();
+  readonly metrics = new InstantMetrics();
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  readonly histograms: CommandHistograms;
+  /** INFO, CONFIG RESETSTAT/REWRITE services for the command layer. */
+  readonly admin: Admin;
+  private tcpListeners: TCPSocketListener<Client>[] = [];
+  private unixListener: UnixSocketListener<Client> | null = null;
+  private started = false;
+  /** FLUSHDB/FLUSHALL/SWAPDB listeners (WATCH, client tracking): see `signalDbChanged`. */
+  readonly onDbChanged: DbChangedHook[] = [];
+  /**
+   * Run at the end of every input event before pending output is written (Redis's beforeSleep):
+   * BCAST tracking broadcasts and the like.
+   */
+  readonly beforeFlush: (() => void)[] = [];
+  /** Pub/Sub channels and patterns. */
+  readonly pubsub = new PubSub();
+  /** WATCHed keys. */
+  readonly watches: WatchTable = new WatchTable(this);
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking: Tracking = new Tracking(this);
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
   private expireWorkUntil = 0;
@@ -135,10 +200,16 @@ export class Server {
 
   constructor(opts: ServerOptions = {}) {
     this.log = opts.logger ?? new Logger();
+    this.config = opts.loadedConfig ?? new Config();
     for (const [k, v] of Object.entries(opts.config ?? {})) {
       const err = this.config.set(k, v);
       if (err !== null) throw new Error(`config '${k}': ${err}`);
     }
+    if (opts.logger === undefined) this.log.file = this.config.get("logfile");
+    if (this.config.get("dir") === "") this.config.set("dir", process.cwd());
+    this.configFile = opts.configFile ?? null;
+    this.exitOnShutdown = opts.exitOnShutdown === true;
+    this.executable = opts.executable ?? process.execPath;
     this.clock = opts.clock ?? Date.now;
     this.startTime = this.clock();
     this.runId = randomHex(40);
@@ -158,18 +229,40 @@ export class Server {
     const n = this.registry.specs.length;
     this.cmdStats = { calls: new Float64Array(n), usec: new Float64Array(n), rejected: new Float64Array(n), failed: new Float64Array(n) };
     this.out.onError = (text) => this.countError(text);
+    this.histograms = new CommandHistograms(n);
     this.rdb = new RdbManager(this);
     this.aof = new Aof(this);
     this.propagators.push((db, argv) => this.aof.feed(db, argv));
     this.repl = new ReplicationPrimary(this);
+    this.infoSections.set("persistence", (s) => infoFields(persistenceInfoLines(s)));
+    // Persistence and replication settings that take effect at once, as in Redis.
+    this.config.onApply(["appendonly"], () => {
+      if (!this.started) return null;
+      if (this.config.getBool("appendonly")) return this.aof.enable();
+      this.aof.disable();
+      return null;
+    });
+    this.config.onApply(["appendfsync"], () => {
+      if (this.aof.enabled) this.aof.applyPolicy();
+      return null;
+    });
+    this.config.onApply(["repl-backlog-size"], () => {
+      this.repl.backlog?.resize(this.config.getInt("repl-backlog-size"));
+      return null;
+    });
+    this.infoSections.set("replication", (s) => infoFields(replicationInfoLines(s)));
     this.repl.onAck = () => this.checkWaiters();
     this.onClientClose.push((c) => {
       this.repl.dropReplica(c.id);
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
-    this.applyConfig();
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
+    this.applyConfig();
+    this.admin = new Admin(this, opts.configExtras ?? { users: [], renames: [] });
+    this.stats.startupMemory = this.stats.peakMemory = usedMemory();
+    this.blocking = new Blocking(this);
+    for (const f of FAMILIES) f.install?.(this);
   }
 
   private readonly ephemeral: boolean;
@@ -183,13 +276,19 @@ export class Server {
     this.ks.lfu = this.config.get("maxmemory-policy").endsWith("-lfu");
     this.ks.lfuLogFactor = this.config.getInt("lfu-log-factor");
     this.ks.lfuDecayTime = this.config.getInt("lfu-decay-time");
+    this.notifyFlags = keyspaceEventFlags(this.config.get("notify-keyspace-events"));
+    this.latency.threshold = this.config.getInt("latency-monitor-threshold");
+    this.slowlog.trim(this.config.getInt("slowlog-max-len"));
+    this.protectedMode = this.config.getBool("protected-mode");
+    this.tcpKeepAlive = this.config.getInt("tcp-keepalive");
   }
 
-  /** Tell `onDbChanged` listeners that `db` is about to be emptied or swapped with `other`. */
-  dbChanged(db: Database, other: Database | null): void {
-    const hs = this.onDbChanged;
-    for (let i = 0; i < hs.length; i++) hs[i]!(db, other);
-  }
+
+  /** Mirrors tcp-keepalive (seconds; 0 disables). */
+  tcpKeepAlive = 300;
+
+  /** Mirrors protected-mode: refuse non-loopback clients while no password is set. */
+  protectedMode = true;
 
   requiresAuth(): boolean {
     return this.config.get("requirepass") !== "";
@@ -250,35 +349,126 @@ export class Server {
     this.loadData();
     const of = this.config.get("replicaof").trim().split(/\s+/);
     if (of.length === 2) this.replicaof(of[0]!, Number(of[1]));
-    const handlers = {
-      open: (sock: Socket<Client>) => this.onOpen(sock),
-      data: (sock: Socket<Client>, chunk: Uint8Array) => this.onData(sock.data, chunk),
-      drain: (sock: Socket<Client>) => sock.data?.drain(),
-      close: (sock: Socket<Client>) => this.onClose(sock.data),
-      error: (sock: Socket<Client>, err: Error) => this.log.verbose(`client error: ${err.message}`),
-    };
     const port = this.ephemeral ? 0 : this.config.getInt("port");
-    if (this.ephemeral || port !== 0) {
-      const binds = this.config.get("bind").split(/\s+/).filter((s) => s !== "");
-      for (const raw of binds.length > 0 ? binds : ["127.0.0.1"]) {
-        const hostname = raw.startsWith("-") ? raw.slice(1) : raw;
-        const l = Bun.listen<Client>({ hostname, port: this.port || port, socket: handlers });
-        this.port = l.port;
-        this.listeners.push(l);
-      }
-    }
+    const err = this.listenTcp(port, this.config.get("bind"));
+    if (err !== null) throw new Error(err);
     const unix = this.config.get("unixsocket");
     if (unix !== "") {
-      this.listeners.push(Bun.listen<Client>({ unix, socket: handlers }));
+      try {
+        unlinkSync(unix);
+      } catch {
+        // No stale socket file.
+      }
+      this.unixListener = Bun.listen<Client>({ unix, socket: this.socketHandlers });
       const perm = this.config.getInt("unixsocketperm");
       if (perm !== 0) chmodSync(unix, perm);
     }
-    if (this.cronEnabled) {
-      const hz = Math.max(1, Math.min(500, this.config.getInt("hz")));
-      this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.started = true;
+    this.scheduleCron();
+    const pidfile = this.config.get("pidfile");
+    if (pidfile !== "") {
+      try {
+        writeFileSync(pidfile, `${process.pid}\n`);
+      } catch (e) {
+        this.log.warning(`Failed to write PID file: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
-    this.log.notice(`Server initialized`);
-    this.log.notice(`Ready to accept connections tcp on port ${this.port}`);
+    this.log.notice(`Running mode=standalone, port=${this.port}.`);
+    this.log.warning("Server initialized");
+    this.log.notice("Ready to accept connections");
+  }
+
+  private readonly socketHandlers = {
+    open: (sock: Socket<Client>) => this.onOpen(sock),
+    data: (sock: Socket<Client>, chunk: Uint8Array) => this.onData(sock.data, chunk),
+    drain: (sock: Socket<Client>) => sock.data?.drain(),
+    close: (sock: Socket<Client>) => this.onClose(sock.data),
+    error: (sock: Socket<Client>, err: Error) => this.log.verbose(`client error: ${err.message}`),
+  };
+
+  /**
+   * (Re)bind the TCP listeners: `bind` is the list of addresses (`*` any IPv4, `::*` any IPv6,
+   * `-` prefix: skip if unavailable), port 0 disables TCP (unless the server was asked for an
+   * ephemeral port). New listeners are opened before the old ones close, so a failure leaves
+   * the server as it was; connected clients stay connected. Returns an error text or null.
+   */
+  listenTcp(port: number, bind: string): string | null {
+    const created: TCPSocketListener<Client>[] = [];
+    const addrs = bind.split(" ").filter((a) => a !== "");
+    let chosen = port;
+    if (port !== 0 || this.ephemeral) {
+      for (const raw of addrs) {
+        const optional = raw.startsWith("-");
+        const addr = optional ? raw.slice(1) : raw;
+        const hostname = addr === "*" ? "0.0.0.0" : addr === "::*" ? "::" : addr;
+        try {
+          // ipv6Only (honoured by Bun, not yet in its listen typings) lets `*` and `::*` coexist.
+          const options: TCPSocketListenOptions<Client> & { ipv6Only: boolean } = { hostname, port: chosen, ipv6Only: hostname.includes(":"), socket: this.socketHandlers };
+          const l = Bun.listen<Client>(options);
+          chosen = l.port;
+          created.push(l);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          if (optional && (code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT" || code === "EPROTONOSUPPORT")) continue;
+          // An OS-chosen port may be taken on the other address family: optional ones skip it.
+          if (optional && port === 0 && code === "EADDRINUSE") continue;
+          for (const l of created) l.stop(false);
+          this.log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${e instanceof Error ? e.message : String(e)}`);
+          return "Failed to bind to specified addresses.";
+        }
+      }
+    }
+    for (const l of this.tcpListeners) l.stop(false);
+    this.tcpListeners = created;
+    this.port = created.length > 0 ? chosen : port;
+    return null;
+  }
+
+  /** Listening: start() ran and stop() did not. */
+  get isRunning(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  /** (Re)start the cron timer at `hz` (after CONFIG SET hz). */
+  scheduleCron(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    this.cronPeriod = 0;
+    if (!this.cronEnabled || !this.started || this.stopped) return;
+    const hz = Math.max(1, Math.min(500, this.config.getInt("hz")));
+    this.cronPeriod = Math.floor(1000 / hz);
+    this.cronTimer = setInterval(() => this.cron(), this.cronPeriod);
+  }
+
+  /** Milliseconds between cron runs while the timer runs (0 when it does not). */
+  cronPeriod = 0;
+
+  /** Redis's prepareForShutdown + exit: hooks (final save), close listeners, exit if main. */
+  shutdown(opts: ShutdownOptions): boolean {
+    if (opts.signal) this.log.warning(`Received ${opts.signal} scheduling shutdown...`);
+    this.log.warning("User requested shutdown...");
+    for (const h of this.shutdownHooks) {
+      const err = h(opts);
+      if (err !== null) {
+        this.log.warning(err);
+        if (!opts.force) {
+          this.log.warning("Errors trying to shut down the server. Check the logs for more information.");
+          return false;
+        }
+      }
+    }
+    const pidfile = this.config.get("pidfile");
+    if (pidfile !== "") {
+      try {
+        unlinkSync(pidfile);
+      } catch {
+        // Already gone.
+      }
+    }
+    this.log.warning(`Redis is now ready to exit, bye bye...`);
+    void this.stop();
+    if (this.exitOnShutdown) process.exit(0);
+    return true;
   }
 
   /** Stop listening and close every client. */
@@ -288,8 +478,22 @@ export class Server {
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.aof.close();
     this.replica?.stop();
-    for (const l of this.listeners) l.stop(true);
-    for (const c of this.clients.values()) c.socket?.terminate();
+    for (const l of this.tcpListeners) l.stop(true);
+    this.tcpListeners = [];
+    if (this.unixListener !== null) {
+      this.unixListener.stop(true);
+      this.unixListener = null;
+      try {
+        unlinkSync(this.config.get("unixsocket"));
+      } catch {
+        // Already gone.
+      }
+    }
+    for (const c of this.clients.values()) {
+      c.flags |= CF_CLOSE_ASAP;
+      c.socket?.terminate();
+    }
+    this.blocking.stop();
     this.clients.clear();
   }
 
@@ -306,6 +510,12 @@ export class Server {
     }
     c.addr = sock.remoteAddress ? `${sock.remoteAddress}:${sock.remotePort ?? 0}` : "/unix";
     if (c.addr === "/unix") c.flags |= CF_UNIX;
+    else if (this.protectedMode && !this.requiresAuth() && !isLoopback(sock.remoteAddress)) {
+      sock.write(DENIED);
+      sock.end();
+      return;
+    }
+    if (this.tcpKeepAlive > 0 && !(c.flags & CF_UNIX)) sock.setKeepAlive(true, this.tcpKeepAlive * 1000);
     c.laddr = this.port !== 0 && !(c.flags & CF_UNIX) ? `${sock.localAddress ?? "127.0.0.1"}:${this.port}` : this.config.get("unixsocket");
     this.clients.set(c.id, c);
   }
@@ -324,6 +534,7 @@ export class Server {
   /** Parse and run every complete command in the input, then write the replies once. */
   onData(c: Client, chunk: Uint8Array): void {
     this.stats.netInputBytes += chunk.length;
+    this.stats.readsProcessed++;
     c.reader.feed(chunk);
     this.processInput(c);
   }
@@ -354,11 +565,61 @@ export class Server {
     const bytes = out.take();
     if (bytes.length > 0) {
       this.stats.netOutputBytes += bytes.length;
+      this.stats.writesProcessed++;
       // Replies never leave before the writes they acknowledge reached the AOF.
       if (this.aof.pending) this.aof.beforeReply(c, bytes);
       else c.write(bytes);
     }
+    this.flushPending();
     if (c.flags & CF_CLOSE_AFTER_REPLY && c.queuedBytes === 0) c.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output produced for other clients (pub/sub fan-out, invalidations, wake-ups)
+
+  private pendingClients: Client[] = [];
+  private flushScheduled = false;
+
+  /** Register a client whose `pendingOut` just became non-empty (Client.deliver). */
+  schedulePending(c: Client): void {
+    this.pendingClients.push(c);
+    if (!this.flushScheduled) {
+      // Output produced outside an input event (cron, timers) is written at the end of the tick.
+      this.flushScheduled = true;
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        if (this.current === null) this.flushPending();
+      });
+    }
+  }
+
+  /** Run the beforeFlush hooks, then write every client's pending output (one write each). */
+  flushPending(): void {
+    const hooks = this.beforeFlush;
+    for (let i = 0; i < hooks.length; i++) hooks[i]!();
+    while (this.pendingClients.length > 0) {
+      const list = this.pendingClients;
+      this.pendingClients = [];
+      for (const c of list) {
+        const parts = c.pendingOut;
+        c.pendingOut = null;
+        if (parts === null || c.socket === null || c.flags & CF_CLOSE_ASAP) continue;
+        let b: Uint8Array;
+        if (parts.length === 1) b = parts[0]!;
+        else {
+          let n = 0;
+          for (const p of parts) n += p.length;
+          b = new Uint8Array(n);
+          let o = 0;
+          for (const p of parts) {
+            b.set(p, o);
+            o += p.length;
+          }
+        }
+        this.stats.netOutputBytes += b.length;
+        c.write(b);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -396,8 +657,9 @@ export class Server {
     if (this.replica !== null && !this.replica.linkUp && !(flags & F_STALE) && !this.config.getBool("replica-serve-stale-data")) {
       return this.reject(c, spec, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
     }
-    if (this.policy !== null) {
-      const err = this.policy(c, spec);
+    const policies = this.policies;
+    for (let i = 0; i < policies.length; i++) {
+      const err = policies[i]!(c, spec);
       if (err !== null) return this.reject(c, spec, err);
     }
     if (c.flags & CF_MULTI && this.queueCommand !== null && this.queueCommand(c, spec)) return;
@@ -407,10 +669,10 @@ export class Server {
 
   /**
    * Extra generic checks installed by later layers (OOM, read-only replica, pub/sub context,
-   * loading, busy script): return an error text to reject. Kept as one hook so the hot path
-   * pays one null check when none apply.
+   * loading, busy script), run in order: the first error text rejects the command. An empty
+   * list costs the hot path one length check.
    */
-  policy: ((c: Client, spec: CommandSpec) => string | null) | null = null;
+  readonly policies: PolicyHook[] = [];
   /** MULTI queueing, installed by the transactions family: returns true when queued. */
   queueCommand: ((c: Client, spec: CommandSpec) => boolean) | null = null;
   /** Called with the argv of each executed command when MONITOR clients exist. */
@@ -430,7 +692,9 @@ export class Server {
   /** Redis's call(): run the handler, time it, count it, propagate its effects. */
   call(c: Client, spec: CommandSpec): void {
     const ks = this.ks;
-    ks.now = this.clock();
+    // Nested calls (EXEC's queued commands, scripts) see the time of the outer command, so a
+    // transaction is one instant for expiry, as in Redis.
+    if (this.callDepth === 0) ks.now = this.clock();
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
@@ -438,6 +702,7 @@ export class Server {
     c.alsoPropagate = null;
     if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const t0 = performance.now();
+    this.callDepth++;
     try {
       spec.handler(c);
     } catch (err) {
@@ -447,12 +712,15 @@ export class Server {
         this.log.warning(`Unexpected error in '${spec.name}': ${err instanceof Error ? err.stack : msg}`);
         c.out.error(`ERR internal error in '${spec.name}': ${msg}`);
       }
+    } finally {
+      this.callDepth--;
     }
     const usec = (performance.now() - t0) * 1000;
     const id = spec.id;
     this.cmdStats.calls[id]!++;
     this.cmdStats.usec[id]! += usec;
-    if (this.stats.errorReplies !== errorsBefore) this.cmdStats.failed[id]!++;
+    // ">" not "!==": CONFIG RESETSTAT zeroes the counter during its own call.
+    if (this.stats.errorReplies > errorsBefore) this.cmdStats.failed[id]!++;
     this.stats.commandsProcessed++;
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
@@ -463,6 +731,15 @@ export class Server {
       c.woff = this.repl.offset;
     }
   }
+
+  /** Depth of nested `call`s (EXEC runs its queued commands through `call`). */
+  callDepth = 0;
+
+  /**
+   * While non-null, propagated writes are collected here instead of sent (EXEC wraps what its
+   * commands propagated in MULTI ... EXEC).
+   */
+  propBuffer: { dbid: number; argv: Uint8Array[] }[] | null = null;
 
   /**
    * Propagate the commands a handler queued in `c.alsoPropagate` in place of its own argv (an
@@ -486,6 +763,10 @@ export class Server {
    */
   propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
     const copy = argv.map((a) => a.slice());
+    if (this.propBuffer !== null) {
+      this.propBuffer.push({ dbid, argv: copy });
+      return;
+    }
     for (const p of this.propagators) p(dbid, copy);
     if (toReplicas) this.repl.feed(dbid, copy);
   }
@@ -593,8 +874,6 @@ export class Server {
     }
   }
 
-  /** Number of clients blocked (BLPOP, WAIT, ...), for INFO blocked_clients. */
-  blockedClients = 0;
 
   /** Run input a client buffered while it was blocked, outside any other client's processing. */
   resumeClient(c: Client): void {
@@ -603,6 +882,16 @@ export class Server {
       if (!(c.flags & (CF_BLOCKED | CF_CLOSE_ASAP)) && this.current === null) this.processInput(c);
       else if (!(c.flags & (CF_BLOCKED | CF_CLOSE_ASAP))) setImmediate(() => this.resumeClient(c));
     });
+  }
+
+  /**
+   * FLUSHDB (`signalDbChanged(id)`), FLUSHALL (`signalDbChanged(-1)`, once) and SWAPDB
+   * (`signalDbChanged(a, b)`, once) call this BEFORE changing the databases, so WATCH and client
+   * tracking see what the databases held (Redis's signalFlushedDb / touchAllWatchedKeysInDb).
+   */
+  signalDbChanged(dbid: number, other = -1): void {
+    const hs = this.onDbChanged;
+    for (let i = 0; i < hs.length; i++) hs[i]!(dbid, other);
   }
 
   private countError(text: string): void {
@@ -653,7 +942,7 @@ export class Server {
   /** Periodic work, `hz` times a second. Tests with a fake clock call it directly. */
   cron(): void {
     this.ks.now = this.clock();
-    this.activeExpireCycle();
+    if (this.activeExpireEnabled) this.activeExpireCycle();
     // Like Redis's databasesCron: at most ~1 ms of incremental rehashing per run (the first
     // database that needs it), and shrink checks for the others.
     let rehashed = false;
@@ -672,6 +961,8 @@ export class Server {
   }
 
   readonly cronHooks: (() => void)[] = [];
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the active expiry cycle off. */
+  activeExpireEnabled = true;
 
   /**
    * Active expiry in the spirit of Redis's activeExpireCycle: walk expiring keys in slices of at
@@ -745,6 +1036,24 @@ const EXPIRE_ACCEPTABLE_STALE = 10;
 const DEL = new TextEncoder().encode("DEL");
 const MULTI = new TextEncoder().encode("MULTI");
 const EXEC = new TextEncoder().encode("EXEC");
+
+function isLoopback(addr: string | undefined): boolean {
+  if (addr === undefined) return true;
+  return addr.startsWith("127.") || addr === "::1" || addr.startsWith("::ffff:127.");
+}
+
+/** Redis 7.0's protected-mode refusal, byte for byte (its typo included). */
+const DENIED = new TextEncoder().encode(
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n",
+);
+
+/** "name:value" lines as INFO field pairs. */
+function infoFields(lines: string[]): InfoFields {
+  return lines.map((l) => {
+    const i = l.indexOf(":");
+    return [l.slice(0, i), l.slice(i + 1)];
+  });
+}
 
 function randomHex(n: number): string {
   const b = new Uint8Array(n / 2);

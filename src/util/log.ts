@@ -1,6 +1,8 @@
 /**
  * Redis-style log lines: `<pid>:<role> <dd Mon yyyy hh:mm:ss.mmm> <level> <message>`, where the
- * level mark is `.` debug, `-` verbose, `*` notice, `#` warning.
+ * level mark is `.` debug, `-` verbose, `*` notice, `#` warning, and the role is `C` while the
+ * configuration loads, then `M` (primary) or `S` (replica). With `file` set, every line is
+ * appended to it (opened per line, as Redis does, so log rotation just works).
  */
 import { appendFileSync } from "node:fs";
 
@@ -23,15 +25,25 @@ export class Logger {
     this.level = LEVELS[name] ?? LL_NOTICE;
   }
 
-  log(level: number, msg: string): void {
-    if (level < this.level) return;
-    const d = new Date();
+  /** Format one line (exported for tests and the start-up checks). */
+  format(level: number, msg: string, d = new Date()): string {
     const p2 = (n: number) => (n < 10 ? "0" : "") + n;
     const ms = String(d.getMilliseconds()).padStart(3, "0");
     const ts = `${p2(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${ms}`;
-    const line = `${process.pid}:${this.role} ${ts} ${MARKS[level]} ${msg}\n`;
+    return `${process.pid}:${this.role} ${ts} ${MARKS[level] ?? "#"} ${msg}\n`;
+  }
+
+  log(level: number, msg: string): void {
+    if (level < this.level) return;
+    const line = this.format(level, msg);
     if (this.file === "") process.stdout.write(line);
-    else appendFileSync(this.file, line);
+    else {
+      try {
+        appendFileSync(this.file, line);
+      } catch {
+        // Like Redis: a log line that cannot be written is dropped.
+      }
+    }
   }
 
   debug(msg: string): void {

@@ -153,4 +153,9 @@ export class TestClient {
   close(): void {
     this.sock.end();
   }
+
+  /** This side's port (identifies the connection on the server: its `addr` ends with it). */
+  get localPort(): number {
+    return this.sock.localPort;
+  }
 }

@@ -63,7 +63,7 @@ async function flush(): Promise<void> {
 async function dumpOf(c: Differ["k"], key: string): Promise<string | null> {
   const raw = await c.call("DUMP", key);
   if (raw === null) return null;
-  const b = typeof raw === "string" ? new Uint8Array(Buffer.from(raw, "latin1")) : (raw as Uint8Array);
+  const b = typeof raw === "string" ? new Uint8Array(Buffer.from(raw, "latin1")) : (raw as unknown as Uint8Array);
   const r = new RdbReader(b.subarray(0, b.length - 10));
   const t = r.byte();
   const lv = r.object(t);

@@ -87,3 +87,28 @@ describe("AOF loading", () => {
     expect(() => parseManifest("file x seq one type b\n")).toThrow(/Invalid AOF manifest/);
   });
 });
+
+describe("CONFIG SET appendonly at run time", () => {
+  test("yes rewrites the data into a base file, then appends; a restart with AOF loads everything", async () => {
+    const { startKedis } = await import("../helpers/servers.ts");
+    const dir = mkdtempSync(join(tmpdir(), "kedis-aofon-"));
+    const k = await startKedis({ config: { dir } });
+    const c = await k.client();
+    for (let i = 0; i < 100; i++) await c.call("SET", `before${i}`, `v${i}`);
+    expect(await c.call("CONFIG", "SET", "appendonly", "yes")).toBe("OK");
+    for (let i = 0; i < 100; i++) await c.call("SET", `after${i}`, `w${i}`);
+    for (let t = 0; t < 200 && k.server.aof.rewrite !== null; t++) await Bun.sleep(10);
+    expect(k.server.aof.rewrite).toBeNull();
+    const manifest = readFileSync(join(dir, "appendonlydir", "appendonly.aof.manifest"), "latin1");
+    expect(manifest).toMatch(/type b\n.*type i\n/s);
+    expect(String(await c.call("INFO", "persistence"))).toContain("aof_enabled:1");
+    await k.stop();
+    const k2 = await startKedis({ config: { dir, appendonly: "yes" } });
+    const c2 = await k2.client();
+    expect(await c2.call("GET", "before99")).toBe("v99");
+    expect(await c2.call("GET", "after99")).toBe("w99");
+    expect(await c2.call("DBSIZE")).toBe(200);
+    await k2.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
