@@ -498,6 +498,88 @@ describe.skipIf(!HAVE_REDIS)("stream commands vs redis-server", () => {
     }
   });
 
+  test("blocked XREAD/XREADGROUP are served, in order, with the same bytes as Redis (RESP2 and RESP3)", async () => {
+    const x = d;
+    const blockedOnRedis = async (): Promise<number> => Number(/blocked_clients:(\d+)/.exec((await x.r.call("INFO", "clients")) as string)![1]);
+    const scenarios: { setup: string[][]; block: string[][]; then: string[][]; after: string[][] }[] = [
+      { setup: [["XADD", "s", "1-1", "a", "b"]], block: [["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], ["XREAD", "BLOCK", "0", "COUNT", "1", "STREAMS", "s", "1-1"]], then: [["XADD", "s", "2-1", "c", "d"]], after: [] },
+      { setup: [], block: [["XREAD", "BLOCK", "0", "STREAMS", "nokey", "other", "$", "$"]], then: [["XADD", "other", "5-5", "k", "v"]], after: [] },
+      {
+        setup: [["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]],
+        block: [["XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">"], ["XREADGROUP", "GROUP", "g", "c2", "BLOCK", "0", "COUNT", "1", "STREAMS", "s", ">"]],
+        then: [["XADD", "s", "1-1", "a", "b"], ["XADD", "s", "1-2", "a", "b"]],
+        after: [["XPENDING", "s", "g"], ["XINFO", "GROUPS", "s"]],
+      },
+      {
+        setup: [["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]],
+        block: [["XREADGROUP", "GROUP", "g", "c1", "NOACK", "BLOCK", "0", "STREAMS", "s", ">"]],
+        then: [["XADD", "s", "1-1", "a", "b"]],
+        after: [["XPENDING", "s", "g"], ["XINFO", "GROUPS", "s"]],
+      },
+      { setup: [["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]], block: [["XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">"]], then: [["DEL", "s"]], after: [] },
+      { setup: [["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]], block: [["XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">"]], then: [["SET", "s", "x"]], after: [] },
+      { setup: [["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]], block: [["XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">"]], then: [["XGROUP", "DESTROY", "s", "g"]], after: [] },
+      { setup: [["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]], block: [["XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">"]], then: [["FLUSHALL"]], after: [] },
+      {
+        setup: [["XADD", "s", "1-1", "a", "b"]],
+        block: [["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]],
+        then: [["DEL", "s"], ["XADD", "s", "1-1", "again", "1"], ["XADD", "s", "1-2", "again", "2"]],
+        after: [],
+      },
+    ];
+    for (const resp of [2, 3]) {
+      for (const sc of scenarios) {
+        const replies: string[][] = [[], []];
+        for (const [side, server] of [[0, x.kedis], [1, x.redis]] as const) {
+          const main = side === 0 ? x.k : x.r;
+          await main.call("FLUSHALL");
+          for (const cmd of sc.setup) await main.call(...cmd);
+          const waiters = [];
+          for (const cmd of sc.block) {
+            const c = await server.client();
+            await c.call("PING");
+            if (resp === 3) {
+              if (side === 0) [...x.kedis.server.clients.values()].at(-1)!.resp = 3;
+              else await c.call("HELLO", "3");
+            }
+            c.send(...cmd);
+            waiters.push(c);
+            const n = waiters.length;
+            for (let i = 0; i < 2000; i++) {
+              if ((side === 0 ? x.kedis.server.blockedClients : await blockedOnRedis()) === n) break;
+              await new Promise((r) => setTimeout(r, 1));
+            }
+          }
+          if (process.env.DBG) console.log("scenario", side, resp, JSON.stringify(sc.block), JSON.stringify(sc.then));
+          for (const cmd of sc.then) await main.call(...cmd);
+          for (const c of waiters) {
+            replies[side]!.push(new TextDecoder("latin1").decode(await c.raw()));
+            c.close();
+          }
+          for (const cmd of sc.after) replies[side]!.push(mask(cmd, await main.callRaw(...cmd)));
+        }
+        expect({ sc: sc.block, resp, replies: replies[0] }).toEqual({ sc: sc.block, resp, replies: replies[1]! });
+      }
+    }
+  });
+
+  test("XREAD BLOCK times out with a null reply; MULTI answers at once", async () => {
+    const out: string[][] = [[], []];
+    for (const [side, server] of [[0, d.kedis], [1, d.redis]] as const) {
+      const c = await server.client();
+      out[side]!.push(await c.callRaw("XREAD", "BLOCK", "30", "STREAMS", "nokey", "$"));
+      out[side]!.push(await c.callRaw("XADD", "s", "1-1", "a", "b"));
+      out[side]!.push(await c.callRaw("XGROUP", "CREATE", "s", "g", "$"));
+      out[side]!.push(await c.callRaw("XREADGROUP", "GROUP", "g", "c", "BLOCK", "20", "STREAMS", "s", ">"));
+      out[side]!.push(await c.callRaw("MULTI"));
+      out[side]!.push(await c.callRaw("XREAD", "BLOCK", "0", "STREAMS", "s", "$"));
+      out[side]!.push(await c.callRaw("EXEC"));
+      out[side]!.push(await c.callRaw("XINFO", "CONSUMERS", "s", "g").then((r) => mask(["XINFO", "CONSUMERS"], r)));
+      c.close();
+    }
+    expect(out[0]).toEqual(out[1]!);
+  });
+
   test("node layout, approximate trimming and radix-tree counts match under small node limits", async () => {
     for (const [entries, bytes] of [["3", "4096"], ["5", "120"], ["0", "200"], ["100", "0"]] as const) {
       await setBoth("stream-node-max-entries", entries);
@@ -539,3 +621,93 @@ describe.skipIf(!HAVE_REDIS)("stream commands vs redis-server", () => {
   }, 120_000);
 });
 
+
+/** Commands of a Redis AOF (RESP arrays), as space-joined latin1 lines. */
+function parseAof(b: Uint8Array): string[] {
+  const s = Buffer.from(b).toString("latin1");
+  const out: string[] = [];
+  let p = 0;
+  while (p < s.length) {
+    if (s[p] !== "*") throw new Error(`bad AOF at ${p}`);
+    let e = s.indexOf("\r\n", p);
+    const n = Number(s.slice(p + 1, e));
+    p = e + 2;
+    const args: string[] = [];
+    for (let i = 0; i < n; i++) {
+      e = s.indexOf("\r\n", p);
+      const len = Number(s.slice(p + 1, e));
+      args.push(s.slice(e + 2, e + 2 + len));
+      p = e + 2 + len + 2;
+    }
+    out.push(args.join(" "));
+  }
+  return out;
+}
+
+/** Hide times: 13-digit millisecond timestamps (generated IDs, XCLAIM TIME). */
+function maskTimes(line: string): string {
+  return line.replace(/\b\d{13}\b/g, "T");
+}
+
+describe.skipIf(!HAVE_REDIS)("stream propagation vs Redis's AOF", () => {
+  let p: Differ;
+  beforeAll(async () => {
+    p = (await Differ.start({ "stream-node-max-entries": "3" }, ["--appendonly", "yes", "--appendfsync", "always", "--stream-node-max-entries", "3"]))!;
+  });
+  afterAll(async () => {
+    await p.stop();
+  });
+
+  test("writes propagate as Redis 7.0 writes them to the AOF", async () => {
+    const writes: string[] = [];
+    p.kedis.server.propagators.push((_db, argv) => writes.push(argv.map((a) => Buffer.from(a).toString("latin1")).join(" ")));
+    const aofDir = `${p.redis.dir}/appendonlydir`;
+    const { readdirSync } = await import("node:fs");
+    const incr = (): string => `${aofDir}/${readdirSync(aofDir).find((f) => f.endsWith(".incr.aof"))!}`;
+    const before = (await Bun.file(incr()).bytes()).length;
+    const cmds = parseLines(`
+      XADD s * a 1
+      XADD s 5-* a 2
+      XADD s MAXLEN ~ 1 10-1 a 3
+      XADD s 11-1 a 4
+      XADD s 12-1 a 5
+      XADD s 13-1 a 6
+      XADD s MAXLEN ~ 2 LIMIT 3 14-1 a 7
+      XADD s MINID ~ 13 15-1 a 8
+      XADD s MAXLEN = 5 16-1 a 9
+      XTRIM s MAXLEN ~ 100
+      XTRIM s MAXLEN ~ 1
+      XTRIM s MINID = 16
+      XADD s 17-1 a 10
+      XADD s 18-1 a 11
+      XGROUP CREATE s g 0
+      XGROUP CREATE s g2 $
+      XGROUP CREATE m g $ MKSTREAM
+      XREADGROUP GROUP g c1 COUNT 1 STREAMS s >
+      XREADGROUP GROUP g c1 STREAMS s >
+      XREADGROUP GROUP g c1 STREAMS s >
+      XREADGROUP GROUP g c1 STREAMS s 0
+      XREADGROUP GROUP g2 c9 STREAMS s 0
+      XADD s 19-1 a 12
+      XREADGROUP GROUP g c2 NOACK STREAMS s >
+      XCLAIM s g c2 0 16-1 JUSTID
+      XCLAIM s g c3 0 17 TIME 1000 RETRYCOUNT 5
+      XCLAIM s g c3 0 LASTID 99-1
+      XCLAIM s g c3 3600000 16-1
+      XDEL s 18-1
+      XAUTOCLAIM s g c4 0 0 COUNT 10
+      XACK s g 16-1 99-9
+      XACK s g 42-0
+      XGROUP SETID s g 0 ENTRIESREAD 0
+      XGROUP CREATECONSUMER s g c7
+      XGROUP DELCONSUMER s g c7
+      XGROUP DESTROY s g2
+      XSETID s 100-1 ENTRIESADDED 50 MAXDELETEDID 18-1
+      XDEL s 1-1
+      XTRIM s MAXLEN 1000
+    `);
+    for (const cmd of cmds) await p.both(...cmd);
+    const aof = parseAof((await Bun.file(incr()).bytes()).subarray(before)).filter((l) => !l.startsWith("SELECT"));
+    expect(writes.map(maskTimes)).toEqual(aof.map(maskTimes));
+  });
+});
