@@ -707,6 +707,18 @@ describe.skipIf(!HAVE_REDIS)("stream propagation vs Redis's AOF", () => {
       XTRIM s MAXLEN 1000
     `);
     for (const cmd of cmds) await p.both(...cmd);
+    // Blocked readers served by later writes (one entry; then two added by one EXEC).
+    await p.both("XGROUP", "CREATE", "b", "g", "$", "MKSTREAM");
+    for (const more of [[["XADD", "b", "1-1", "x", "y"]], [["MULTI"], ["XADD", "b", "2-1", "x", "y"], ["XADD", "b", "2-2", "x", "y"], ["EXEC"]]]) {
+      const waiters = [await p.kedis.client(), await p.redis.client()];
+      for (const w of waiters) w.send("XREADGROUP", "GROUP", "g", "w", "BLOCK", "0", "STREAMS", "b", ">");
+      await Bun.sleep(30);
+      for (const cmd of more) await p.both(...cmd);
+      for (const w of waiters) {
+        await w.raw();
+        w.close();
+      }
+    }
     const aof = parseAof((await Bun.file(incr()).bytes()).subarray(before)).filter((l) => !l.startsWith("SELECT"));
     expect(writes.map(maskTimes)).toEqual(aof.map(maskTimes));
   });
