@@ -675,19 +675,22 @@ export function validateNode(ms: U64, seq: U64, lp: Uint8Array): StreamNode {
   const buf = lp.slice();
   const end = buf.length - 1;
   let elements = 0;
-  const readInt = (p: number): [number, number] => {
+  // Every element must fit before the end and carry a back-length that leads back to it
+  // (reverse iteration trusts back-lengths).
+  const check = (p: number): void => {
     if (p >= end) fail("truncated");
     el.read(buf, p);
-    if (!el.isInt || typeof el.int !== "number") fail("expected an integer");
     if (el.next > end) fail("element past the end");
+    if (lpPrev(buf, el.next) !== p) fail("bad element back-length");
     elements++;
+  };
+  const readInt = (p: number): [number, number] => {
+    check(p);
+    if (!el.isInt || typeof el.int !== "number") fail("expected an integer");
     return [el.int as number, el.next];
   };
   const skipAny = (p: number): number => {
-    if (p >= end) fail("truncated");
-    el.read(buf, p);
-    if (el.next > end) fail("element past the end");
-    elements++;
+    check(p);
     return el.next;
   };
   try {
