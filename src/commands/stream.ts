@@ -533,7 +533,7 @@ function xsetidCommand(c: CommandContext): void {
     s.maxDelMs = maxDel.ms;
     s.maxDelSeq = maxDel.seq;
   }
-  signalModified(c, key);
+  // Redis 7.0's XSETID does not signal the key as modified (WATCH is not touched).
   notify(c, "xsetid", key);
   c.server.dirty++;
   c.out.ok();

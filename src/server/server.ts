@@ -749,7 +749,7 @@ export class Server {
   private propagateAlso(c: Client, cmds: Uint8Array[][]): void {
     if (cmds.length === 0) return;
     const toReplicas = (c.flags & CF_PRIMARY) === 0;
-    const wrap = cmds.length > 1 && !this.executingTransaction && (c.flags & CF_SCRIPT) === 0;
+    const wrap = cmds.length > 1 && this.propBuffer === null && (c.flags & CF_SCRIPT) === 0;
     if (wrap) this.propagate(c.db.id, [MULTI], toReplicas);
     for (const argv of cmds) this.propagate(c.db.id, argv, toReplicas);
     if (wrap) this.propagate(c.db.id, [EXEC], toReplicas);
