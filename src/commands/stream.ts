@@ -138,7 +138,7 @@ const el = new LpElement();
 function replyElement(out: ReplyWriter, b: Uint8Array, pos: number): void {
   el.read(b, pos);
   if (el.isInt) out.bulkInt(el.int);
-  else out.bulk(b.subarray(el.off, el.off + el.len));
+  else out.bulkSlice(b, el.off, el.len);
 }
 
 /** `[id, [field, value, ...]]` */

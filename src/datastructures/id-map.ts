@@ -33,6 +33,8 @@ export interface IdCursor {
 export class IdMap<V> {
   private chunks: Chunk<V>[] = [];
   size = 0;
+  /** Bumped whenever the key set changes (callers cache derived values). */
+  version = 0;
 
   /** Index of the first chunk whose last key is >= (ms, seq); chunks.length when none. */
   private chunkFor(ms: U64, seq: U64): number {
@@ -84,6 +86,7 @@ export class IdMap<V> {
       c.vals.push(v);
       cs.push(c);
       this.size++;
+      this.version++;
       return true;
     }
     // Fast path: append after the last key.
@@ -103,6 +106,7 @@ export class IdMap<V> {
         cs.push(c);
       }
       this.size++;
+      this.version++;
       return true;
     }
     let ci = this.chunkFor(ms, seq);
@@ -117,6 +121,7 @@ export class IdMap<V> {
     c.seq.splice(i, 0, seq);
     c.vals.splice(i, 0, v);
     this.size++;
+    this.version++;
     if (c.ms.length > CHUNK) {
       const half = c.ms.length >>> 1;
       const d = new Chunk<V>();
@@ -147,6 +152,7 @@ export class IdMap<V> {
     c.seq.splice(i, 1);
     c.vals.splice(i, 1);
     this.size--;
+    this.version++;
     if (c.ms.length === 0) {
       cs.splice(ci, 1);
       return;
@@ -164,6 +170,7 @@ export class IdMap<V> {
   clear(): void {
     this.chunks = [];
     this.size = 0;
+    this.version++;
   }
 
   // -----------------------------------------------------------------------------------------------

@@ -54,8 +54,18 @@ export function subWrap(a: U64, b: U64): number | bigint {
 
 /** Compare two IDs: negative, zero or positive. */
 export function cmpId(ams: U64, aseq: U64, bms: U64, bseq: U64): number {
-  if (ams !== bms) return ams < bms ? -1 : 1;
-  if (aseq !== bseq) return aseq < bseq ? -1 : 1;
+  // Normalisation makes every bigint greater than every number: mixed pairs are decided by type
+  // (mixed number/bigint comparisons are slow in the engine).
+  if (ams !== bms) {
+    const na = typeof ams === "number";
+    if (na !== (typeof bms === "number")) return na ? -1 : 1;
+    return ams < bms ? -1 : 1;
+  }
+  if (aseq !== bseq) {
+    const na = typeof aseq === "number";
+    if (na !== (typeof bseq === "number")) return na ? -1 : 1;
+    return aseq < bseq ? -1 : 1;
+  }
   return 0;
 }
 

@@ -150,17 +150,35 @@ export class EntryView {
 
 /** Fill `v` with the entry whose flags element is at `p` in `node`. */
 function readEntry(node: StreamNode, p: number, v: EntryView, masterPos: number[]): void {
+  readHeader(node, p, v);
+  readBody(node, v, masterPos);
+}
+
+/** Flags and ID of the entry at `p`; `v.end` is left at the start of its body. */
+function readHeader(node: StreamNode, p: number, v: EntryView): void {
   const b = node.buf;
   v.node = node;
   v.pos = p;
-  v.flags = Number(lpInt(b, p));
-  p = lpSkip(b, p);
-  const msd = lpInt(b, p);
-  p = lpSkip(b, p);
-  const seqd = lpInt(b, p);
-  p = lpSkip(b, p);
-  v.ms = addWrap(node.ms, msd);
-  v.seq = addWrap(node.seq, seqd);
+  let c = b[p]!;
+  v.flags = c < 0x80 ? c : Number(lpInt(b, p));
+  p = c < 0x80 ? p + 2 : lpSkip(b, p);
+  c = b[p]!;
+  const msd = c < 0x80 ? c : lpInt(b, p);
+  p = c < 0x80 ? p + 2 : lpSkip(b, p);
+  c = b[p]!;
+  const seqd = c < 0x80 ? c : lpInt(b, p);
+  p = c < 0x80 ? p + 2 : lpSkip(b, p);
+  const ms = node.ms;
+  const seq = node.seq;
+  v.ms = typeof ms === "number" && typeof msd === "number" && msd >= 0 && ms + msd <= Number.MAX_SAFE_INTEGER ? ms + msd : addWrap(ms, msd);
+  v.seq = typeof seq === "number" && typeof seqd === "number" && seq + seqd >= 0 && seq + seqd <= Number.MAX_SAFE_INTEGER ? seq + seqd : addWrap(seq, seqd);
+  v.end = p;
+}
+
+/** Field/value positions of an entry whose header was read; sets `v.end` past the entry. */
+function readBody(node: StreamNode, v: EntryView, masterPos: number[]): void {
+  const b = node.buf;
+  let p = v.end;
   if (v.flags & FLAG_SAMEFIELDS) {
     const n = node.nfields;
     v.numFields = n;
@@ -181,6 +199,20 @@ function readEntry(node: StreamNode, p: number, v: EntryView, masterPos: number[
     }
   }
   v.end = lpSkip(b, p); // past lp-count
+}
+
+/** Skip the body of an entry whose header was read; sets `v.end` past the entry. */
+function skipBody(node: StreamNode, v: EntryView): void {
+  const b = node.buf;
+  let p = v.end;
+  let n: number;
+  if (v.flags & FLAG_SAMEFIELDS) n = node.nfields;
+  else {
+    n = 2 * Number(lpInt(b, p));
+    p = lpSkip(b, p);
+  }
+  for (let i = 0; i < n; i++) p = lpSkip(b, p);
+  v.end = lpSkip(b, p);
 }
 
 /** Offsets of the master field elements of a node. */
@@ -260,14 +292,18 @@ export class StreamIterator {
           if (!this.advanceNode()) return false;
           continue;
         }
-        readEntry(node, this.p, e, this.masterPos);
-        this.p = e.end;
+        readHeader(node, this.p, e);
         if (cmpId(e.ms, e.seq, this.endMs, this.endSeq) > 0) {
           this.done = true;
           return false;
         }
-        if (e.flags & FLAG_DELETED) continue;
-        if (cmpId(e.ms, e.seq, this.startMs, this.startSeq) < 0) continue;
+        if (e.flags & FLAG_DELETED || cmpId(e.ms, e.seq, this.startMs, this.startSeq) < 0) {
+          skipBody(node, e);
+          this.p = e.end;
+          continue;
+        }
+        readBody(node, e, this.masterPos);
+        this.p = e.end;
         return true;
       }
       if (this.p <= node.firstEntry) {
@@ -275,7 +311,7 @@ export class StreamIterator {
         continue;
       }
       const start = entryStartFromCount(node.buf, lpPrev(node.buf, this.p));
-      readEntry(node, start, e, this.masterPos);
+      readHeader(node, start, e);
       this.p = start;
       if (cmpId(e.ms, e.seq, this.startMs, this.startSeq) < 0) {
         this.done = true;
@@ -283,6 +319,7 @@ export class StreamIterator {
       }
       if (e.flags & FLAG_DELETED) continue;
       if (cmpId(e.ms, e.seq, this.endMs, this.endSeq) > 0) continue;
+      readBody(node, e, this.masterPos);
       return true;
     }
   }
@@ -553,12 +590,18 @@ export class Stream {
    * node per branching prefix and per key, and one compressed node per edge longer than a byte.
    */
   raxNodeCount(): number {
+    if (this.raxCache >= 0 && this.raxCacheFor === this.nodes.version) return this.raxCache;
     const keys: Uint8Array[] = [];
     this.nodes.forEach((ms, seq) => {
       keys.push(id128(ms, seq));
     });
-    return raxNodesFor(keys);
+    this.raxCache = raxNodesFor(keys);
+    this.raxCacheFor = this.nodes.version;
+    return this.raxCache;
   }
+
+  private raxCache = -1;
+  private raxCacheFor = -1;
 
   // -----------------------------------------------------------------------------------------------
   // Persistence and checks
