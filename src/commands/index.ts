@@ -14,6 +14,7 @@ import { pubsubFamily } from "./pubsub.ts";
 import { replicationFamily } from "./replication.ts";
 import { serverFamily } from "./server.ts";
 import { streamFamily } from "./stream.ts";
+import { hyperloglogFamily } from "./hyperloglog.ts";
 import { stringFamily } from "./string.ts";
 import { trackingFamily, withTrackingSubcommands } from "./client-tracking.ts";
 import { transactionsFamily } from "./transactions.ts";
@@ -34,4 +35,5 @@ export const FAMILIES: readonly CommandFamily[] = withTrackingSubcommands([
   transactionsFamily,
   trackingFamily,
   streamFamily,
+  hyperloglogFamily,
 ]);
