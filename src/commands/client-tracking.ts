@@ -2,13 +2,12 @@
  * CLIENT TRACKING | CACHING | GETREDIR | TRACKINGINFO (client-side caching; state and
  * invalidation in src/server/tracking.ts).
  *
- * The CLIENT container belongs to the connection family. `TRACKING_SUBCOMMANDS` are its lines
- * for these four subcommands; `withTrackingSubcommands` merges them into whichever family
- * declares `client` (or adds a CLIENT container of their own while none exists), so the
- * families can land in any order. This family's `install` wires tracking into the keyspace.
+ * The CLIENT container (commands/client.ts) lists these four handlers in its table; this
+ * family has no commands of its own: its `install` wires tracking into the keyspace.
  */
 import { E, fail } from "../protocol/errors.ts";
-import { CF_TRACKING, type Client } from "../server/client.ts";
+import { CF_TRACKING } from "./client-flags.ts";
+import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { TR_BCAST, TR_BROKEN_REDIR, TR_CACHING, TR_NOLOOP, TR_OPTIN, TR_OPTOUT } from "../server/tracking.ts";
 import { intArg, is } from "./args.ts";
@@ -147,45 +146,6 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** Lines for the CLIENT container's subcommand table. */
-export const TRACKING_SUBCOMMANDS: readonly SpecLine[] = [
-  ["tracking",     -3, "noscript loading stale", [0, 0, 0], clientTrackingCommand],
-  ["caching",       3, "noscript loading stale", [0, 0, 0], clientCachingCommand],
-  ["getredir",      2, "noscript loading stale", [0, 0, 0], clientGetredirCommand],
-  ["trackinginfo",  2, "noscript loading stale", [0, 0, 0], clientTrackinginfoCommand],
-];
-
-/** Stand-in container handler (only reached without a subcommand, which arity forbids). */
-function clientCommand(c: CommandContext): void {
-  fail(E.wrongArgs("client"));
-}
-
-/**
- * Add the tracking subcommands to the family that declares CLIENT (replacing same-named lines),
- * or, while no family does, add a CLIENT container holding only them.
- */
-export function withTrackingSubcommands(families: readonly CommandFamily[]): CommandFamily[] {
-  let merged = false;
-  const names = new Set(TRACKING_SUBCOMMANDS.map((l) => l[0]));
-  const out = families.map((f) => {
-    const i = f.commands.findIndex((l) => l[0] === "client");
-    if (i < 0) return f;
-    merged = true;
-    const line = f.commands[i]!;
-    const subs = (line[5]?.subcommands ?? []).filter((s) => !names.has(s[0]));
-    const next: SpecLine = [line[0], line[1], line[2], line[3], line[4], { ...line[5], subcommands: [...subs, ...TRACKING_SUBCOMMANDS] }];
-    const commands = [...f.commands];
-    commands[i] = next;
-    return { ...f, commands };
-  });
-  if (!merged) {
-    out.push({
-      group: "connection",
-      commands: [["client", -2, "", [0, 0, 0], clientCommand, { subcommands: TRACKING_SUBCOMMANDS }]],
-    });
-  }
-  return out;
-}
-
 function install(server: Server): void {
   const t = server.tracking;
   server.onKeyModified.push((_db, key) => {
@@ -198,6 +158,8 @@ function install(server: Server): void {
   server.afterCommand.push((c) => t.afterCommand(c));
   server.beforeFlush.push(() => t.beforeFlush());
   server.onClientClose.push((c) => t.disable(c));
+  server.onClientReset.push((c) => t.disable(c));
+  server.clientState.redir = (c) => trackingRedirect(c);
 }
 
 /** No commands of its own: installs tracking's hooks (the subcommands join CLIENT). */

@@ -2,6 +2,9 @@
  * The explicit list of command families. Adding a family: write `src/commands/<group>.ts` with
  * its table at the bottom, then list it here.
  */
+import { clientFamily } from "./client.ts";
+import { commandFamily } from "./command.ts";
+import { monitorFamily } from "./monitor.ts";
 import type { CommandFamily } from "./spec.ts";
 import { bitmapFamily } from "./bitmap.ts";
 import { configFamily } from "./config.ts";
@@ -16,11 +19,17 @@ import { serverFamily } from "./server.ts";
 import { streamFamily } from "./stream.ts";
 import { hyperloglogFamily } from "./hyperloglog.ts";
 import { stringFamily } from "./string.ts";
-import { trackingFamily, withTrackingSubcommands } from "./client-tracking.ts";
+import { setFamily } from "./set.ts";
+import { sortFamily } from "./generic-sort.ts";
+import { sortedSetFamily } from "./sorted-set.ts";
+import { trackingFamily } from "./client-tracking.ts";
 import { transactionsFamily } from "./transactions.ts";
 
-export const FAMILIES: readonly CommandFamily[] = withTrackingSubcommands([
+export const FAMILIES: readonly CommandFamily[] = [
   connectionFamily,
+  clientFamily,
+  commandFamily,
+  monitorFamily,
   stringFamily,
   bitmapFamily,
   genericFamily,
@@ -34,6 +43,9 @@ export const FAMILIES: readonly CommandFamily[] = withTrackingSubcommands([
   pubsubFamily,
   transactionsFamily,
   trackingFamily,
+  setFamily,
+  sortedSetFamily,
+  sortFamily,
   streamFamily,
   hyperloglogFamily,
-]);
+];

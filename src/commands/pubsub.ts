@@ -12,7 +12,8 @@
 import { E, fail } from "../protocol/errors.ts";
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "../store/notify.ts";
 import { compileGlob, globMatchCompiled } from "../pubsub/glob-match.ts";
-import { CF_MONITOR, CF_PUBSUB, CF_REPLICA, type Client } from "../server/client.ts";
+import { CF_MONITOR, CF_PUBSUB, CF_REPLICA } from "./client-flags.ts";
+import type { Client } from "../server/client.ts";
 import {
   CLASS_NORMAL,
   CLASS_PUBSUB,
@@ -220,6 +221,7 @@ function install(server: Server): void {
   server.onKeyCreated.push((db, key) => server.notifyKeyspaceEvent(NOTIFY_NEW, "new", key, db.id));
   installOutputLimit(server);
   server.onClientClose.push((c) => server.pubsub.removeClient(c));
+  server.onClientReset.push((c) => server.pubsub.removeClient(c));
 }
 
 export const pubsubFamily: CommandFamily = {
@@ -241,7 +243,7 @@ export const pubsubFamily: CommandFamily = {
         ["numpat",         2, "pubsub loading stale", [0, 0, 0], pubsubNumpatCommand],
         ["shardchannels", -2, "pubsub loading stale", [0, 0, 0], pubsubShardchannelsCommand],
         ["shardnumsub",   -2, "pubsub loading stale", [0, 0, 0], pubsubShardnumsubCommand],
-        ["help",           2, "loading stale",        [0, 0, 0], pubsubHelpCommand],
+        ["help",           2, "loading stale",        [0, 0, 0], pubsubHelpCommand, { acl: "-@pubsub" }],
       ],
     }],
   ],

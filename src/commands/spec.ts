@@ -92,6 +92,12 @@ export interface CommandSpec {
   /** Extra ACL categories beyond those implied by flags and group (e.g. "@keyspace"). */
   readonly acl: readonly string[];
   readonly keyFinder: KeyFinder | null;
+  /** Redis 7 key specs when the table gives them; otherwise COMMAND derives them. */
+  readonly keySpecs: readonly KeySpec[] | null;
+  /** Command tips (`nondeterministic_output`, `request_policy:all_shards`, ...). */
+  readonly tips: readonly string[];
+  /** COMMAND DOCS data, when the table gives it. */
+  readonly doc: CommandDoc | null;
   readonly subcommands: Map<string, CommandSpec> | null;
   readonly parent: CommandSpec | null;
   /** Index into the server's stats arrays, assigned by the registry. */
@@ -113,6 +119,48 @@ export interface SpecOptions {
   keyFinder?: KeyFinder;
   /** Subcommand table (for container commands like CONFIG, OBJECT). */
   subcommands?: readonly SpecLine[];
+  /** Space-separated command tips, as COMMAND INFO lists them. */
+  tips?: string;
+  /** Explicit key specs (movable-key commands); derived from [first, last, step] otherwise. */
+  keySpecs?: readonly KeySpec[];
+  /** COMMAND DOCS data (summary, since, complexity, arguments). */
+  doc?: CommandDoc;
+}
+
+/**
+ * A Redis 7 key spec. `begin` finds the first key (an argument index, or the argument after a
+ * keyword searched from `startFrom`); `find` says how many keys follow (a range, or a count
+ * read from an argument). `flags` are Redis's key-spec flags (RO, RW, OW, RM, access, update,
+ * insert, delete, not_key, incomplete, variable_flags).
+ */
+export interface KeySpec {
+  flags: readonly string[];
+  notes?: string;
+  begin: { index: number } | { keyword: string; startFrom: number } | "unknown";
+  find: { lastKey: number; keyStep: number; limit: number } | { keyNumIdx: number; firstKey: number; keyStep: number } | "unknown";
+}
+
+/** One argument in COMMAND DOCS (Redis's argument model, which redis-cli turns into hints). */
+export interface DocArg {
+  name: string;
+  type: "string" | "integer" | "double" | "key" | "pattern" | "unix-time" | "pure-token" | "oneof" | "block";
+  token?: string;
+  since?: string;
+  optional?: boolean;
+  multiple?: boolean;
+  multipleToken?: boolean;
+  /** Shown instead of the name (e.g. "ip:port"). */
+  display?: string;
+  /** Nested arguments of a `oneof` or `block`. */
+  args?: readonly DocArg[];
+}
+
+/** COMMAND DOCS data for one command. */
+export interface CommandDoc {
+  summary: string;
+  since: string;
+  complexity?: string;
+  args?: readonly DocArg[];
 }
 
 /** A family's table: its Redis group name and its lines. */
@@ -142,6 +190,9 @@ export function buildSpec(group: string, line: SpecLine, parent: CommandSpec | n
     handler,
     acl: opts?.acl === undefined ? [] : opts.acl.split(/\s+/).filter((s) => s !== ""),
     keyFinder: opts?.keyFinder ?? null,
+    keySpecs: opts?.keySpecs ?? null,
+    tips: opts?.tips === undefined ? [] : opts.tips.split(/\s+/).filter((s) => s !== ""),
+    doc: opts?.doc ?? null,
     subcommands: null,
     parent,
     id: -1,
@@ -164,8 +215,27 @@ export function commandKeys(spec: CommandSpec, argv: readonly Uint8Array[]): num
   return out;
 }
 
-/** ACL categories as Redis derives them: from flags, the group, and explicit extras. */
+/** Redis's ACL categories in its own table order, which is the order COMMAND INFO prints. */
+export const ACL_CATEGORIES: readonly string[] = [
+  "@keyspace", "@read", "@write", "@set", "@sortedset", "@list", "@hash", "@string", "@bitmap",
+  "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast", "@slow", "@blocking",
+  "@dangerous", "@connection", "@transaction", "@scripting",
+];
+
+/**
+ * ACL categories as Redis derives them: from flags, the group, and explicit extras, in Redis's
+ * category order. A container (CLIENT, CONFIG...) only gets what its flags imply, as in Redis.
+ */
 export function aclCategories(spec: CommandSpec): string[] {
+  const cats = rawAclCategories(spec);
+  const rank = (c: string) => {
+    const i = ACL_CATEGORIES.indexOf(c);
+    return i < 0 ? ACL_CATEGORIES.length : i;
+  };
+  return cats.sort((a, b) => rank(a) - rank(b));
+}
+
+function rawAclCategories(spec: CommandSpec): string[] {
   const out: string[] = [];
   const f = spec.flags;
   if (f & F_WRITE) out.push("@write");
@@ -190,8 +260,14 @@ export function aclCategories(spec: CommandSpec): string[] {
     scripting: "@scripting",
     connection: "@connection",
   };
-  const g = byGroup[spec.group];
+  const g = spec.subcommands === null ? byGroup[spec.group] : undefined;
   if (g !== undefined && !out.includes(g)) out.push(g);
-  for (const a of spec.acl) if (!out.includes(a)) out.push(a);
+  // Explicit extras; "-@cat" removes a derived category (Redis's PUBSUB HELP is @slow only).
+  for (const a of spec.acl) {
+    if (a.startsWith("-")) {
+      const i = out.indexOf(a.slice(1));
+      if (i >= 0) out.splice(i, 1);
+    } else if (!out.includes(a)) out.push(a);
+  }
   return out;
 }

@@ -39,7 +39,8 @@ import { asciiBytes, intBytes, parseBigInt64, parseInt64 } from "../util/numbers
 import { intArg, is, latin1 } from "./args.ts";
 import { BLOCKED_STREAM, NOT_SERVED, SERVED, timeoutArg, type ServeResult } from "./blocking-args.ts";
 import type { CommandContext } from "./context.ts";
-import { CF_PRIMARY, CF_SCRIPT, type Client } from "../server/client.ts";
+import { CF_PRIMARY, CF_SCRIPT } from "./client-flags.ts";
+import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import { replyHelp } from "./help.ts";
 import type { CommandFamily } from "./spec.ts";

@@ -14,7 +14,8 @@
  */
 import { E } from "../protocol/errors.ts";
 import { R_QUEUED } from "../protocol/resp/writer.ts";
-import { CF_DIRTY_CAS, CF_DIRTY_EXEC, CF_MULTI, type Client } from "../server/client.ts";
+import { CF_DIRTY_CAS, CF_DIRTY_EXEC, CF_MULTI } from "./client-flags.ts";
+import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily, CommandSpec } from "./spec.ts";
@@ -129,6 +130,11 @@ function unwatchCommand(c: CommandContext): void {
 function install(server: Server): void {
   server.queueCommand = queueCommand;
   server.flagTransaction = flagTransaction;
+  // RESET discards the transaction and unwatches everything.
+  server.onClientReset.push((c) => {
+    if (c.multi !== null || c.watched !== null) discardTransaction(c);
+  });
+  server.clientState.multi = (c) => (c.multi === null ? -1 : c.multi.commands.length);
   const w = server.watches;
   server.onKeyModified.push((db, key) => {
     if (w.count !== 0) w.touch(db, key);

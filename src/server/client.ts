@@ -7,6 +7,7 @@
  * replies) go through `send`, which writes to the socket or queues behind earlier output.
  * Queued output is finished in `drain`; a client past its output limit is closed.
  */
+import { CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_MULTI, CF_DIRTY_EXEC, CF_DIRTY_CAS, CF_PUBSUB, CF_BLOCKED, CF_MONITOR, CF_REPLICA, CF_PRIMARY, CF_SCRIPT, CF_NO_EVICT, CF_FAKE, CF_UNIX, CF_REPLY_OFF, CF_REPLY_SKIP_NEXT, CF_REPLY_SKIP, CF_TRACKING, CF_READONLY_CLIENT, CF_NO_TOUCH, CF_POSTPONED } from "../commands/client-flags.ts";
 import type { Socket } from "bun";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { MultiState } from "../commands/transactions.ts";
@@ -18,27 +19,10 @@ import type { Server } from "./server.ts";
 import type { ClientTracking } from "./tracking.ts";
 import type { WatchedKey } from "./watch.ts";
 
-// Client flag bits (Redis's CLIENT_* spirit).
-export const CF_CLOSE_AFTER_REPLY = 1 << 0;
-export const CF_CLOSE_ASAP = 1 << 1;
-export const CF_MULTI = 1 << 2;
-export const CF_DIRTY_EXEC = 1 << 3;
-export const CF_DIRTY_CAS = 1 << 4;
-export const CF_PUBSUB = 1 << 5;
-export const CF_BLOCKED = 1 << 6;
-export const CF_MONITOR = 1 << 7;
-export const CF_REPLICA = 1 << 8;
-export const CF_PRIMARY = 1 << 9;
-export const CF_SCRIPT = 1 << 10;
-export const CF_NO_EVICT = 1 << 11;
-export const CF_FAKE = 1 << 12;
-export const CF_UNIX = 1 << 13;
-export const CF_REPLY_OFF = 1 << 14;
-export const CF_REPLY_SKIP_NEXT = 1 << 15;
-export const CF_REPLY_SKIP = 1 << 16;
-export const CF_TRACKING = 1 << 17;
-export const CF_READONLY_CLIENT = 1 << 18;
-export const CF_NO_TOUCH = 1 << 19;
+/** Command postponed by CLIENT PAUSE: the client reads nothing until the pause ends. */
+
+// Client flags live with the commands (they read them); re-exported here for the server.
+export * from "../commands/client-flags.ts";
 
 export type ClientSocket = Socket<Client>;
 
@@ -85,6 +69,10 @@ export class Client {
   addr = "";
   laddr = "";
   fd = -1;
+  /** Copy of the command postponed by CLIENT PAUSE, run first when the client resumes. */
+  postponedArgv: Uint8Array[] | null = null;
+  /** Largest reply batch written at once (CLIENT LIST rbp). */
+  replyPeak = 0;
 
   /** Replication offset after this client's last write (WAIT). */
   woff = 0;
@@ -124,7 +112,7 @@ export class Client {
     this.authenticated = !server.requiresAuth();
     this.reader = new RespReader(server.readerLimits);
     this.reader.unauthenticated = !this.authenticated;
-    this.createdAt = this.lastInteraction = Date.now();
+    this.createdAt = this.lastInteraction = server.clock();
   }
 
   get ks(): Keyspace {
@@ -136,6 +124,11 @@ export class Client {
     return this.queuedBytes;
   }
 
+  /** Number of output chunks waiting for the socket (Redis's oll). */
+  get pendingChunks(): number {
+    return this.queue.length;
+  }
+
   /**
    * Send bytes to this client outside its own command processing (or inside it: then they join
    * the shared writer so ordering with the current replies holds). Bytes are copied if queued.
@@ -145,6 +138,9 @@ export class Client {
       this.out.raw(b);
       return;
     }
+    // CLIENT REPLY OFF/SKIP silence everything, pushes included (the current client's own
+    // replies are dropped by the server after each command).
+    if (this.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) return;
     this.deliver(b.slice());
   }
 

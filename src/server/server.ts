@@ -16,6 +16,7 @@ import {
   F_STALE,
   F_WRITE,
   type CommandSpec,
+  type Handler,
 } from "../commands/spec.ts";
 import { Config } from "../config/config.ts";
 import type { ConfigExtras } from "../config/parse.ts";
@@ -35,7 +36,6 @@ import { integerReply } from "../commands/replication.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
 import "../persistence/rdb/codecs.ts";
 import { Admin, type ShutdownHook, type ShutdownOptions } from "./admin.ts";
-import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_FAKE, CF_MULTI, CF_PRIMARY, CF_SCRIPT, CF_UNIX, Client } from "./client.ts";
 import { InstantMetrics, defaultGauges, defaultInfoSections, usedMemory, type InfoFields, type InfoProvider } from "./info.ts";
 import { CommandHistograms, LatencyMonitor } from "./latency.ts";
 import { SlowLog } from "./slowlog.ts";
@@ -45,6 +45,23 @@ import { Blocking } from "./blocking.ts";
 import { PubSub } from "../pubsub/pubsub.ts";
 import { Tracking } from "./tracking.ts";
 import { WatchTable } from "./watch.ts";
+import {
+  CF_BLOCKED,
+  CF_CLOSE_AFTER_REPLY,
+  CF_CLOSE_ASAP,
+  CF_FAKE,
+  CF_MULTI,
+  CF_PRIMARY,
+  CF_POSTPONED,
+  CF_REPLY_OFF,
+  CF_REPLY_SKIP,
+  CF_REPLY_SKIP_NEXT,
+  CF_SCRIPT,
+  CF_UNIX,
+  Client,
+} from "./client.ts";
+import { ClientPause, PAUSE_OFF } from "./pause.ts";
+import { unblockClient } from "./blocking.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -87,6 +104,38 @@ export type PolicyHook = (c: Client, spec: CommandSpec) => string | null;
  */
 export type DbChangedHook = (dbid: number, other: number) => void;
 
+/**
+ * Per-client state owned by other layers, read by CLIENT LIST/INFO and CLIENT PAUSE. Each layer
+ * replaces the readers it owns (`server.clientState.sub = (c) => ...`); the defaults describe a
+ * client that uses none of those features.
+ */
+export interface ClientStateReaders {
+  /** Channel subscriptions (pub/sub layer). */
+  sub(c: Client): number;
+  /** Pattern subscriptions. */
+  psub(c: Client): number;
+  /** Shard-channel subscriptions. */
+  ssub(c: Client): number;
+  /** Commands queued in MULTI, -1 outside MULTI (transactions layer). */
+  multi(c: Client): number;
+  /** Bytes held by the commands queued in MULTI. */
+  multiMem(c: Client): number;
+  /** True when EXEC would run a write or may-replicate command (CLIENT PAUSE WRITE holds it). */
+  multiMayWrite(c: Client): boolean;
+  /** Client id that tracking invalidations go to, -1 when none (tracking layer). */
+  redir(c: Client): number;
+}
+
+/**
+ * Client-side caching subcommands of CLIENT, installed by the tracking layer. Until then CLIENT
+ * TRACKINGINFO/GETREDIR/CACHING reply as Redis does for a client with tracking off.
+ */
+export interface TrackingHandlers {
+  tracking: Handler;
+  trackingInfo: Handler;
+  getRedir: Handler;
+  caching: Handler;
+}
 export class Server {
   readonly config: Config;
   readonly log: Logger;
@@ -109,6 +158,8 @@ export class Server {
   readonly startTime: number;
   readonly runId: string;
   port = 0;
+  /** Replication role as HELLO and ROLE report it; the replication layer sets "slave". */
+  role: "master" | "slave" = "master";
   readonly stats = {
     connectionsReceived: 0,
     rejectedConnections: 0,
@@ -189,6 +240,25 @@ export class Server {
   readonly watches: WatchTable = new WatchTable(this);
   /** Client-side caching (CLIENT TRACKING). */
   readonly tracking: Tracking = new Tracking(this);
+  /**
+   * RESET: each layer clears its own connection state here (MULTI/WATCH, subscriptions,
+   * tracking). The connection family resets db, protocol, name, auth and reply mode itself.
+   */
+  readonly onClientReset: ClientHook[] = [];
+  /** CLIENT UNBLOCK, installed by the blocking layer: true when `c` was unblocked. */
+  unblockClient: ((c: Client, timeout: boolean) => boolean) | null = null;
+  /** Readers for CLIENT LIST fields owned by other layers. */
+  readonly clientState: ClientStateReaders = {
+    sub: (c) => c.pubsub?.channels.size ?? 0,
+    psub: (c) => c.pubsub?.patterns.size ?? 0,
+    ssub: (c) => c.pubsub?.shard.size ?? 0,
+    multi: (c) => (c.flags & CF_MULTI ? 0 : -1),
+    multiMem: () => 0,
+    multiMayWrite: () => false,
+    redir: () => -1,
+  };
+  /** CLIENT PAUSE state. */
+  readonly pause = new ClientPause(this);
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private expireDb = 0;
   private expireWorkUntil = 0;
@@ -262,6 +332,7 @@ export class Server {
     this.admin = new Admin(this, opts.configExtras ?? { users: [], renames: [] });
     this.stats.startupMemory = this.stats.peakMemory = usedMemory();
     this.blocking = new Blocking(this);
+    this.unblockClient = (c, timeout) => this.blocking.unblockClient(c, !timeout);
     for (const f of FAMILIES) f.install?.(this);
   }
 
@@ -494,6 +565,7 @@ export class Server {
       c.socket?.terminate();
     }
     this.blocking.stop();
+    this.pause.stop();
     this.clients.clear();
   }
 
@@ -508,15 +580,22 @@ export class Server {
       sock.end();
       return;
     }
-    c.addr = sock.remoteAddress ? `${sock.remoteAddress}:${sock.remotePort ?? 0}` : "/unix";
-    if (c.addr === "/unix") c.flags |= CF_UNIX;
-    else if (this.protectedMode && !this.requiresAuth() && !isLoopback(sock.remoteAddress)) {
-      sock.write(DENIED);
-      sock.end();
-      return;
+    if (sock.remoteAddress) {
+      c.addr = `${sock.remoteAddress}:${sock.remotePort ?? 0}`;
+      c.laddr = `${sock.localAddress ?? "127.0.0.1"}:${sock.localPort ?? this.port}`;
+      if (this.protectedMode && !this.requiresAuth() && !isLoopback(sock.remoteAddress)) {
+        sock.write(DENIED);
+        sock.end();
+        return;
+      }
+      if (this.tcpKeepAlive > 0) sock.setKeepAlive(true, this.tcpKeepAlive * 1000);
+    } else {
+      // Redis names both ends of a Unix-socket connection "<path>:0".
+      c.flags |= CF_UNIX;
+      c.addr = c.laddr = `${this.config.get("unixsocket")}:0`;
     }
-    if (this.tcpKeepAlive > 0 && !(c.flags & CF_UNIX)) sock.setKeepAlive(true, this.tcpKeepAlive * 1000);
-    c.laddr = this.port !== 0 && !(c.flags & CF_UNIX) ? `${sock.localAddress ?? "127.0.0.1"}:${this.port}` : this.config.get("unixsocket");
+    const fd = (sock as unknown as { fd?: unknown }).fd;
+    if (typeof fd === "number") c.fd = fd;
     this.clients.set(c.id, c);
   }
 
@@ -524,8 +603,15 @@ export class Server {
     if (c === undefined || !this.clients.has(c.id)) return;
     this.clients.delete(c.id);
     c.flags |= CF_CLOSE_ASAP;
+    if (c.flags & CF_POSTPONED) this.pause.remove(c);
     for (const h of this.onClientClose) h(c);
     c.socket = null;
+  }
+
+  /** Close a connection now and forget it (CLIENT KILL of another client: gone at once). */
+  freeClient(c: Client): void {
+    c.close();
+    this.onClose(c);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -546,17 +632,28 @@ export class Server {
     out.resp = c.resp;
     const reader = c.reader;
     c.lastInteraction = this.clock();
-    while ((c.flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP | CF_BLOCKED)) === 0) {
+    if (c.postponedArgv !== null && (c.flags & CF_POSTPONED) === 0) {
+      // Resuming after CLIENT PAUSE: the command that waited goes first.
+      c.argv = c.postponedArgv;
+      c.postponedArgv = null;
+      this.execute(c);
+    }
+    while ((c.flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP | CF_BLOCKED | CF_POSTPONED)) === 0) {
       const st = reader.next();
       if (st === READ_COMMAND) {
         c.argv = reader.argv;
-        this.processCommand(c);
+        this.execute(c);
       } else if (st === READ_NEED_MORE) {
         break;
       } else {
-        out.error(reader.error);
+        if (reader.error === "") {
+          // Past client-query-buffer-limit: Redis closes without a reply and logs a warning.
+          this.log.warning(`Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+        } else {
+          out.error(reader.error);
+          this.log.verbose(`Protocol error (${reader.error}) from client: id=${c.id} addr=${c.addr}`);
+        }
         c.closeAfterReply();
-        this.log.verbose(`Protocol error (${reader.error}) from client: id=${c.id} addr=${c.addr}`);
         break;
       }
     }
@@ -566,12 +663,30 @@ export class Server {
     if (bytes.length > 0) {
       this.stats.netOutputBytes += bytes.length;
       this.stats.writesProcessed++;
+      if (bytes.length > c.replyPeak) c.replyPeak = bytes.length;
       // Replies never leave before the writes they acknowledge reached the AOF.
       if (this.aof.pending) this.aof.beforeReply(c, bytes);
       else c.write(bytes);
     }
     this.flushPending();
     if (c.flags & CF_CLOSE_AFTER_REPLY && c.queuedBytes === 0) c.close();
+  }
+
+  /** Process one parsed command, then apply CLIENT REPLY OFF/SKIP to what it wrote. */
+  private execute(c: Client): void {
+    const mark = c.out.len;
+    this.processCommand(c);
+    if (c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP | CF_REPLY_SKIP_NEXT)) this.replyControl(c, mark);
+  }
+
+  /** Redis's CLIENT REPLY bookkeeping, done once the command is over (not while postponed). */
+  private replyControl(c: Client, mark: number): void {
+    if (c.flags & CF_POSTPONED) return;
+    if (c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) c.out.len = mark;
+    c.flags &= ~CF_REPLY_SKIP;
+    if (c.flags & CF_REPLY_SKIP_NEXT) {
+      c.flags = (c.flags | CF_REPLY_SKIP) & ~CF_REPLY_SKIP_NEXT;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -662,6 +777,8 @@ export class Server {
       const err = policies[i]!(c, spec);
       if (err !== null) return this.reject(c, spec, err);
     }
+    // CLIENT PAUSE comes before MULTI queueing: Redis holds a paused write even inside MULTI.
+    if (this.pause.type !== PAUSE_OFF && this.pause.blocks(c, spec)) return this.pause.postpone(c);
     if (c.flags & CF_MULTI && this.queueCommand !== null && this.queueCommand(c, spec)) return;
     this.call(c, spec);
     for (let i = 0; i < this.afterCommand.length; i++) this.afterCommand[i]!(c);
@@ -673,9 +790,17 @@ export class Server {
    * list costs the hot path one length check.
    */
   readonly policies: PolicyHook[] = [];
+
+  /** Add a generic dispatch check; checks run in the order they were added. */
+  addPolicy(check: PolicyHook): void {
+    this.policies.push(check);
+  }
   /** MULTI queueing, installed by the transactions family: returns true when queued. */
   queueCommand: ((c: Client, spec: CommandSpec) => boolean) | null = null;
-  /** Called with the argv of each executed command when MONITOR clients exist. */
+  /**
+   * Called after each executed command when MONITOR clients exist, except `admin` and
+   * `skip_monitor` ones (EVAL feeds itself before running its script, as Redis does).
+   */
   monitorFeed: ((c: Client, spec: CommandSpec) => void) | null = null;
   /** Called when a command's runtime passes slowlog/latency thresholds. */
   slowCommand: ((c: Client, spec: CommandSpec, usec: number) => void) | null = null;
@@ -700,7 +825,6 @@ export class Server {
     c.propArgv = null;
     c.forcePropagation = false;
     c.alsoPropagate = null;
-    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const t0 = performance.now();
     this.callDepth++;
     try {
@@ -716,6 +840,8 @@ export class Server {
       this.callDepth--;
     }
     const usec = (performance.now() - t0) * 1000;
+    // After the command, like Redis: SELECT shows its new db, AUTH its redacted arguments.
+    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
     const id = spec.id;
     this.cmdStats.calls[id]!++;
     this.cmdStats.usec[id]! += usec;

@@ -1,11 +1,12 @@
 /**
- * Version strings shared by INFO, HELLO, LOLWUT and the start-up banner. Kedis reports the Redis
- * version whose behaviour it follows, so clients enable the matching features.
+ * Version constants. Kedis reports the Redis version whose behaviour it follows (HELLO, INFO's
+ * redis_version, LOLWUT): clients and tools gate features on it. Its own version comes from
+ * package.json and is reported apart (INFO kedis_version).
  */
 import pkg from "../../package.json" with { type: "json" };
 
-/** The Redis release Kedis is compatible with. */
+/** The Redis release Kedis is compatible with, byte for byte. */
 export const REDIS_VERSION = "7.0.15";
 
-/** Kedis's own version, from package.json. */
+/** Kedis's own version (package.json). */
 export const KEDIS_VERSION: string = pkg.version;

@@ -3,7 +3,7 @@
  *
  * Integers follow Redis's string2ll: optional '-', no '+', no spaces, no leading zeros, signed
  * 64-bit range. `parseInt64` answers with a JS number (NaN when invalid); values beyond 2^53 are
- * range-checked exactly but come back rounded, so callers that must be exact up to 2^63 (INCRBY,
+ * range-checked exactly but come back rounded to the nearest double, so callers that must be exact up to 2^63 (INCRBY,
  * SETRANGE offsets are fine as numbers) use `parseBigInt64`.
  */
 
@@ -47,6 +47,12 @@ export function parseInt64(b: Uint8Array): number {
     n = n * 10 + d;
   }
   if (len - (neg ? 1 : 0) >= 19 && !digitsFitInt64(b, neg ? 1 : 0, neg)) return NaN;
+  if (n > 9007199254740991) {
+    // Past 2^53 the running sum above has drifted: round the exact value once instead.
+    let s = "";
+    for (let j = 0; j < len; j++) s += String.fromCharCode(b[j]!);
+    return Number(s);
+  }
   return neg ? -n : n;
 }
 
@@ -66,10 +72,13 @@ export function isInt64String(b: Uint8Array): boolean {
 }
 
 const DOUBLE_RE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity)$/i;
+/** C99 hexadecimal floating constants, which strtod accepts too: 0x1p3, -0X.8, 0x10. */
+const HEX_DOUBLE_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 
 /**
  * Parse a double the way Redis's strtod-based getDoubleFromObject does: no leading space, the
- * whole input consumed, "inf"/"-inf"/"infinity" accepted, NaN and overflow rejected.
+ * whole input consumed, "inf"/"-inf"/"infinity" (any case) and hex floats accepted, NaN,
+ * overflow and underflow to zero (ERANGE) rejected; denormals are accepted, as glibc returns them.
  * Returns NaN when invalid.
  */
 export function parseDouble(b: Uint8Array): number {
@@ -81,12 +90,36 @@ export function parseDouble(b: Uint8Array): number {
 }
 
 export function parseDoubleString(s: string): number {
-  if (!DOUBLE_RE.test(s)) return NaN;
+  if (!DOUBLE_RE.test(s)) return parseHexDouble(s);
   const c = s.charCodeAt(s[0] === "-" || s[0] === "+" ? 1 : 0) | 0x20;
   if (c === 0x69 /* 'i' */) return s[0] === "-" ? -Infinity : Infinity;
   const d = Number(s);
   if (!Number.isFinite(d)) return NaN; // ERANGE overflow
+  if (d === 0 && /[1-9]/.test(mantissaOf(s))) return NaN; // ERANGE underflow to zero
   return d;
+}
+
+/** The digits before any exponent. */
+function mantissaOf(s: string): string {
+  const e = s.search(/[eE]/);
+  return e < 0 ? s : s.slice(0, e);
+}
+
+function parseHexDouble(s: string): number {
+  const m = HEX_DOUBLE_RE.exec(s);
+  if (m === null) return NaN;
+  const intDigits = m[2] ?? "";
+  const fracDigits = m[3] ?? "";
+  if (intDigits === "" && fracDigits === "") return NaN; // "0x" alone: strtod stops after "0"
+  const mant = BigInt("0x" + (intDigits + fracDigits || "0"));
+  const exp = Number(m[4] ?? "0") - 4 * fracDigits.length;
+  // Number(mant) rounds to 53 bits; scaling by powers of two is then exact in the normal range
+  // (two steps, so a long mantissa with a very negative exponent does not underflow early).
+  const half = Math.trunc(exp / 2);
+  const d = Number(mant) * 2 ** half * 2 ** (exp - half);
+  if (!Number.isFinite(d)) return NaN; // ERANGE overflow
+  if (d === 0 && mant !== 0n) return NaN; // ERANGE underflow to zero
+  return m[1] === "-" ? -d : d;
 }
 
 /** Format like C's printf("%.17g"), with Redis's inf/-inf spelling. */
@@ -98,8 +131,15 @@ export function formatDouble17(d: number): string {
   return formatG(d, 17);
 }
 
-/** C's %.<p>g for finite non-zero d. */
+/** C's %.<p>g for finite non-zero d (p ≤ 17). */
 export function formatG(d: number, p: number): string {
+  // Integers of up to 16 digits print in full under %.16g and %.17g.
+  if (p >= 16 && Number.isSafeInteger(d)) return String(d);
+  // An exact tie at p digits needs an exact expansion of p+1 digits ending in 5, which only a
+  // value with few fraction bits has (d·2^K integral, K = ceil((p+1)·log5(10))). C rounds such
+  // ties half to even; toExponential rounds them up. So those values take the exact path.
+  const k = Math.ceil((p + 1) * 1.4307);
+  if (Math.abs(d) < 10 ** (p + 1) && Number.isInteger(d * 2 ** k)) return formatGExact(d, p, k);
   const e = d.toExponential(p - 1);
   const ei = e.indexOf("e");
   const exp = Number(e.slice(ei + 1));
@@ -109,6 +149,41 @@ export function formatG(d: number, p: number): string {
     return `${mant}e${exp < 0 ? "-" : "+"}${a < 10 ? "0" : ""}${a}`;
   }
   return stripZeros(d.toFixed(p - 1 - exp));
+}
+
+/** %.<p>g from the exact decimal expansion of d (|d| < 1e21 with at most k fraction digits). */
+function formatGExact(d: number, p: number, k: number): string {
+  const sign = d < 0 ? "-" : "";
+  const fixed = Math.abs(d).toFixed(k); // exact: d has at most k decimal places
+  const dot = fixed.indexOf(".");
+  let digits = fixed.slice(0, dot) + fixed.slice(dot + 1);
+  let lead = 0;
+  while (digits.charCodeAt(lead) === 0x30) lead++;
+  digits = digits.slice(lead);
+  let exp = dot - lead - 1; // decimal exponent of the first significant digit
+  if (digits.length > p) {
+    const rest = digits.slice(p);
+    let kept = digits.slice(0, p);
+    const r = rest.charCodeAt(0);
+    const up = r > 0x35 || (r === 0x35 && (/[1-9]/.test(rest.slice(1)) || (kept.charCodeAt(p - 1) & 1) === 1));
+    if (up) {
+      const bumped = (BigInt(kept) + 1n).toString();
+      if (bumped.length > p) exp++;
+      kept = bumped.slice(0, p);
+    }
+    digits = kept;
+  }
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 0x30) end--;
+  digits = digits.slice(0, end);
+  if (exp < -4 || exp >= p) {
+    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const a = Math.abs(exp);
+    return `${sign}${mant}e${exp < 0 ? "-" : "+"}${a < 10 ? "0" : ""}${a}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  if (digits.length <= exp + 1) return sign + digits.padEnd(exp + 1, "0");
+  return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
 function stripZeros(s: string): string {

@@ -23,22 +23,63 @@ async function until(what: string, fn: () => boolean | Promise<boolean>, ms = 15
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Type-aware contents of one key (hashtable order differs between instances, so sets and hashes are sorted). */
+async function valueOf(c: TestClient, k: string): Promise<string> {
+  const type = String(await c.call("TYPE", k));
+  const sorted = (x: unknown) => JSON.stringify(((x as string[]) ?? []).slice().sort());
+  switch (type) {
+    case "string":
+      return JSON.stringify(await c.call("GET", k));
+    case "list":
+      return JSON.stringify(await c.call("LRANGE", k, 0, -1));
+    case "hash": {
+      const flat = (await c.call("HGETALL", k)) as string[];
+      const pairs: string[] = [];
+      for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);
+      return sorted(pairs);
+    }
+    case "set":
+      return sorted(await c.call("SMEMBERS", k));
+    case "zset":
+      return JSON.stringify(await c.call("ZRANGE", k, 0, -1, "WITHSCORES"));
+    default:
+      return type;
+  }
+}
+
 async function digest(c: TestClient): Promise<string[]> {
   const out: string[] = [];
   for (let db = 0; db < 4; db++) {
     await c.call("SELECT", db);
     const keys = ((await c.call("KEYS", "*")) as string[]).sort();
-    for (const k of keys) out.push(`${db}|${k}|${String(await c.call("DUMP", k))}|${((await c.call("PTTL", k)) as number) >= 0 ? "ttl" : "none"}`);
+    for (const k of keys) out.push(`${db}|${k}|${await valueOf(c, k)}|${((await c.call("PTTL", k)) as number) >= 0 ? "ttl" : "none"}`);
   }
   await c.call("SELECT", 0);
   return out;
 }
 
-/** One random write command over strings, bitmaps and keyspace commands. */
+/** One random write command over strings, bitmaps, keyspace commands and every collection type. */
 function randomWrite(r: () => number): (string | number)[] {
   const k = `k${Math.floor(r() * 200)}`;
   const k2 = `k${Math.floor(r() * 200)}`;
-  switch (Math.floor(r() * 12)) {
+  const c = `c${Math.floor(r() * 30)}`;
+  switch (Math.floor(r() * 20)) {
+    case 12:
+      return ["RPUSH", `l${c}`, `x${Math.floor(r() * 100)}`, "y"];
+    case 13:
+      return ["LPOP", `l${c}`];
+    case 14:
+      return ["HSET", `h${c}`, `f${Math.floor(r() * 200)}`, `v${Math.floor(r() * 100)}`];
+    case 15:
+      return ["SADD", `s${c}`, String(Math.floor(r() * 1000)), `m${Math.floor(r() * 50)}`];
+    case 16:
+      return ["SPOP", `s${c}`];
+    case 17:
+      return ["ZADD", `z${c}`, String(Math.floor(r() * 1000) / 7), `m${Math.floor(r() * 300)}`];
+    case 18:
+      return ["ZPOPMIN", `z${c}`];
+    case 19:
+      return ["HINCRBYFLOAT", `h${c}`, "cnt", "0.1"];
     case 0:
       return ["SET", k, `v${Math.floor(r() * 1e6)}`];
     case 1:

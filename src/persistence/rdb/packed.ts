@@ -295,3 +295,26 @@ export function decodeIntset(b: Uint8Array): (number | bigint)[] {
   }
   return out;
 }
+
+// -------------------------------------------------------------------------------------------------
+// Intset (write)
+
+/** Encode sorted distinct integers as an intset blob (smallest width that fits, little-endian). */
+export function encodeIntset(values: readonly bigint[]): Uint8Array {
+  let width = 2;
+  for (const v of values) {
+    if (v < -2147483648n || v > 2147483647n) width = 8;
+    else if ((v < -32768n || v > 32767n) && width < 4) width = 4;
+  }
+  const out = new Uint8Array(8 + width * values.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, width, true);
+  dv.setUint32(4, values.length, true);
+  values.forEach((v, i) => {
+    const o = 8 + i * width;
+    if (width === 2) dv.setInt16(o, Number(v), true);
+    else if (width === 4) dv.setInt32(o, Number(v), true);
+    else dv.setBigInt64(o, v, true);
+  });
+  return out;
+}

@@ -5,8 +5,8 @@
  * Invariants and ownership:
  * - `feed(chunk)` makes `chunk` the current input without copying when nothing is pending; only
  *   an unfinished tail is copied (into `own`) by `release()`, so a pipelined burst costs no copy.
- * - Argument views handed out in `argv` point into the current input and are valid until the
- *   next `feed`/`release`. Whoever keeps one must copy it.
+ * - Arguments handed out in `argv` may be views into the current input (large ones are), valid
+ *   until the next `feed`/`release`. Whoever keeps one must copy it.
  * - A command split across events keeps its parse state (argument offsets relative to the
  *   command start, remaining count, current bulk length), so nothing already read is rescanned,
  *   and a large bulk is awaited with its full size reserved up front (no repeated regrowth).
@@ -24,6 +24,8 @@ const LF = 10;
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request and longest header line. */
 const INLINE_MAX = 64 * 1024;
 const EMPTY = new Uint8Array(0);
+/** Arguments up to this size are handed out as copies rather than views (cheaper, see readArgs). */
+const SMALL_ARG = 32;
 
 export interface ReaderLimits {
   /** proto-max-bulk-len */
@@ -35,7 +37,10 @@ export interface ReaderLimits {
 export class RespReader {
   /** Arguments of the command returned by the last READ_COMMAND. */
   argv: Uint8Array[] = [];
-  /** Protocol error text (without '-') after READ_ERROR. */
+  /**
+   * Protocol error text (without '-') after READ_ERROR. Empty when the client passed
+   * client-query-buffer-limit: Redis closes it without replying.
+   */
   error = "";
   /** Set while the connection is not authenticated: Redis limits such clients harder. */
   unauthenticated = false;
@@ -73,7 +78,9 @@ export class RespReader {
 
   /** Make `chunk` the current input (after any pending tail). */
   feed(chunk: Uint8Array): void {
-    if (this.pos === this.end) {
+    // Nothing pending only when no byte is unread and no multibulk is in progress: a command
+    // whose last header ended exactly at the previous chunk's end still lives in `own`.
+    if (this.pos === this.end && this.remaining === 0) {
       this.buf = chunk;
       this.pos = 0;
       this.cmdStart = 0;
@@ -194,7 +201,17 @@ export class RespReader {
     const base = this.cmdStart;
     for (let i = 0; i < this.argc; i++) {
       const o = base + this.offs[i]!;
-      argv[i] = buf.subarray(o, o + this.lens[i]!);
+      const n = this.lens[i]!;
+      if (n <= SMALL_ARG) {
+        // Copying a short argument costs less than a view: a view of a fresh socket chunk makes
+        // the engine materialize the chunk's ArrayBuffer, and views cost more to create and
+        // collect. Large arguments stay views (no copy of big values).
+        const a = new Uint8Array(n);
+        for (let j = 0; j < n; j++) a[j] = buf[o + j]!;
+        argv[i] = a;
+      } else {
+        argv[i] = buf.subarray(o, o + n);
+      }
     }
     this.argv = argv;
     this.cmdStart = this.pos;
@@ -243,7 +260,10 @@ export class RespReader {
   private checkQueryLimit(): ReadStatus {
     const held = this.end - (this.remaining > 0 ? this.cmdStart : this.pos);
     if (held > this.limits.queryBufferLimit) {
-      return this.fail("Protocol error: client query buffer limit reached");
+      // Redis closes such a client without a reply (it only logs): an empty error says so.
+      this.fail("");
+      this.error = "";
+      return READ_ERROR;
     }
     return READ_NEED_MORE;
   }
@@ -270,21 +290,34 @@ function roundUp(n: number): number {
   return size;
 }
 
-/** Parse a non-negative or negative decimal length between [from, to); null when malformed. */
+/**
+ * Parse a length header between [from, to) with Redis's string2ll rules: optional '-', no '+',
+ * no spaces, no leading zeros ("0" itself is fine, "-0" and "05" are not), signed 64-bit range.
+ * Returns null when malformed. Values past 2^53 come back rounded, which is harmless: every
+ * caller rejects anything that large (or treats any negative count alike).
+ */
 function parseLen(buf: Uint8Array, from: number, to: number): number | null {
-  if (from >= to || to - from > 19) return null;
+  const len = to - from;
+  if (len <= 0 || len > 20) return null;
   let i = from;
-  let neg = false;
-  if (buf[i] === 0x2d /* '-' */) {
-    neg = true;
-    i++;
-    if (i === to) return null;
-  }
+  const neg = buf[i] === 0x2d; /* '-' */
+  if (neg) i++;
+  if (i === to) return null;
+  const first = buf[i]!;
+  if (first === 0x30 /* '0' */) return len === 1 ? 0 : null;
+  if (first < 0x31 || first > 0x39) return null;
   let n = 0;
   for (; i < to; i++) {
     const d = buf[i]! - 48;
     if (d < 0 || d > 9) return null;
     n = n * 10 + d;
+  }
+  // 19 digits may pass the signed 64-bit range: check exactly (rare, so BigInt is fine here).
+  if (to - from - (neg ? 1 : 0) >= 19) {
+    let s = "";
+    for (let j = from; j < to; j++) s += String.fromCharCode(buf[j]!);
+    const b = BigInt(s);
+    if (b > 9223372036854775807n || b < -9223372036854775808n) return null;
   }
   return neg ? -n : n;
 }
