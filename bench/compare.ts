@@ -3,6 +3,7 @@
  *
  *   bun bench/compare.ts [--quick] [--tests=lpush,sadd,...] [--pipelines=1,16] [--clients=50]
  *                        [--seconds=3] [--out=bench/results.md]
+ *                        [--server-args="--appendonly yes --appendfsync always"]
  *
  * Starts Kedis (`bun src/main.ts --port P --save ''`) and redis-server (`--save '' --appendonly
  * no`) on free loopback ports, then for each test (SET, GET, INCR, MSET and the extra tests) and
@@ -32,18 +33,22 @@ interface Options {
   clients: number;
   seconds: number;
   out: string;
+  /** Extra config for both servers, e.g. AOF settings (each server is configured the same). */
+  serverArgs: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, tests: ["set", "get", "incr", "mset"], pipelines: [1, 16], clients: 50, seconds: 3, out: join(ROOT, "bench", "results.md") };
+  const o: Options = { quick: false, tests: ["set", "get", "incr", "mset"], pipelines: [1, 16], clients: 50, seconds: 3, out: join(ROOT, "bench", "results.md"), serverArgs: [] };
   for (const a of argv) {
-    const [k, v = ""] = a.split("=", 2) as [string, string | undefined];
+    const eq = a.indexOf("=");
+    const [k, v] = eq < 0 ? [a, ""] : [a.slice(0, eq), a.slice(eq + 1)];
     if (k === "--quick") o.quick = true;
     else if (k === "--tests") o.tests.push(...v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "" && !o.tests.includes(s)));
     else if (k === "--pipelines") o.pipelines = v.split(",").map(Number);
     else if (k === "--clients") o.clients = Number(v);
     else if (k === "--seconds") o.seconds = Number(v);
     else if (k === "--out") o.out = v;
+    else if (k === "--server-args") o.serverArgs = v.split(/\s+/).filter((w) => w !== "");
     else throw new Error(`unknown option ${a}`);
   }
   if (o.quick && !argv.some((a) => a.startsWith("--seconds"))) o.seconds = 1;
@@ -184,8 +189,8 @@ async function main(): Promise<void> {
     console.error("bench/compare.ts needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools");
     process.exit(2);
   }
-  const kedis = await startServer("Kedis", (port, dir) => [process.execPath, "src/main.ts", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir, "--loglevel", "warning"]);
-  const redis = await startServer("Redis", (port, dir) => ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning"]);
+  const kedis = await startServer("Kedis", (port, dir) => [process.execPath, "src/main.ts", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir, "--loglevel", "warning", ...o.serverArgs]);
+  const redis = await startServer("Redis", (port, dir) => ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning", ...o.serverArgs]);
   const cleanup = async () => {
     await Promise.allSettled([stopServer(kedis), stopServer(redis)]);
   };

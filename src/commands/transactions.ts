@@ -14,7 +14,7 @@
  */
 import { E } from "../protocol/errors.ts";
 import { R_QUEUED } from "../protocol/resp/writer.ts";
-import { CF_DIRTY_CAS, CF_DIRTY_EXEC, CF_MULTI } from "./client-flags.ts";
+import { CF_DIRTY_CAS, CF_DIRTY_EXEC, CF_MULTI, CF_PRIMARY } from "./client-flags.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandContext } from "./context.ts";
@@ -108,9 +108,12 @@ function execCommand(c: CommandContext): void {
     discardTransaction(c);
   }
   if (buffer.length > 0) {
-    server.propagate(buffer[0]!.dbid, [MULTI]);
-    for (const p of buffer) server.propagate(p.dbid, p.argv);
-    server.propagate(buffer[buffer.length - 1]!.dbid, [EXEC]);
+    // A replica applying its primary's transaction forwards the primary's raw stream to its own
+    // replicas instead (see Server.propagate).
+    const toReplicas = (c.flags & CF_PRIMARY) === 0;
+    server.propagate(buffer[0]!.dbid, [MULTI], toReplicas);
+    for (const p of buffer) server.propagate(p.dbid, p.argv, toReplicas);
+    server.propagate(buffer[buffer.length - 1]!.dbid, [EXEC], toReplicas);
   }
 }
 

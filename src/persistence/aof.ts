@@ -39,30 +39,48 @@ export interface AofHost {
 }
 
 const enc = new TextEncoder();
-const CRLF = enc.encode("\r\n");
 
-/** Encode a command as a RESP multibulk. */
+/** Decimal digits of a non-negative integer. */
+function digits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+function putInt(buf: Uint8Array, o: number, n: number): number {
+  const len = digits(n);
+  for (let i = o + len - 1; i >= o; i--) {
+    buf[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return o + len;
+}
+
+/** Encode a command as a RESP multibulk, in one allocation. */
 export function encodeCommand(argv: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  const heads: Uint8Array[] = [enc.encode(`*${argv.length}\r\n`)];
-  size += heads[0]!.length;
-  for (const a of argv) {
-    const h = enc.encode(`$${a.length}\r\n`);
-    heads.push(h);
-    size += h.length + a.length + 2;
+  let size = 3 + digits(argv.length);
+  for (let i = 0; i < argv.length; i++) {
+    const n = argv[i]!.length;
+    size += 5 + digits(n) + n;
   }
   const buf = new Uint8Array(size);
-  let o = 0;
-  buf.set(heads[0]!, o);
-  o += heads[0]!.length;
+  buf[0] = 0x2a;
+  let o = putInt(buf, 1, argv.length);
+  buf[o++] = 13;
+  buf[o++] = 10;
   for (let i = 0; i < argv.length; i++) {
-    const h = heads[i + 1]!;
-    buf.set(h, o);
-    o += h.length;
-    buf.set(argv[i]!, o);
-    o += argv[i]!.length;
-    buf.set(CRLF, o);
-    o += 2;
+    const a = argv[i]!;
+    buf[o++] = 0x24;
+    o = putInt(buf, o, a.length);
+    buf[o++] = 13;
+    buf[o++] = 10;
+    buf.set(a, o);
+    o += a.length;
+    buf[o++] = 13;
+    buf[o++] = 10;
   }
   return buf;
 }

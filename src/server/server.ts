@@ -174,7 +174,10 @@ export class Server {
     startupMemory: 0,
   };
   cmdStats: CommandStats;
-  /** Subscribers to the write stream (AOF, replicas). */
+  /**
+   * Subscribers to the write stream (AOF; replicas are fed by `propagate` itself). argv may be
+   * views into a request buffer: a subscriber that keeps them must copy.
+   */
   readonly propagators: Propagator[] = [];
   /** Called when a client disconnects (pub/sub, blocking, WATCH clean-up). */
   readonly onClientClose: ClientHook[] = [];
@@ -888,13 +891,15 @@ export class Server {
    * Copies argv (request views die after return).
    */
   propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
-    const copy = argv.map((a) => a.slice());
     if (this.propBuffer !== null) {
-      this.propBuffer.push({ dbid, argv: copy });
+      // EXEC holds its commands until it wraps them: they must outlive the request buffer.
+      this.propBuffer.push({ dbid, argv: argv.map((a) => a.slice()) });
       return;
     }
-    for (const p of this.propagators) p(dbid, copy);
-    if (toReplicas) this.repl.feed(dbid, copy);
+    // Subscribers encode (or copy) at once, so request views are passed without copying.
+    const ps = this.propagators;
+    for (let i = 0; i < ps.length; i++) ps[i]!(dbid, argv);
+    if (toReplicas) this.repl.feed(dbid, argv);
   }
 
   // ---------------------------------------------------------------------------------------------

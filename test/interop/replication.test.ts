@@ -121,7 +121,14 @@ describe("Kedis to Kedis", () => {
     expect(await cc.call("REPLICAOF", "127.0.0.1", b.port)).toBe("OK");
     await until("C up", async () => c.server.replica?.linkUp === true);
     await writes(ac, "two");
+    // A transaction applied by B must reach C once: B forwards A's stream and must not also
+    // propagate the MULTI ... EXEC it ran (INCR would count twice on C).
+    expect(await ac.call("MULTI")).toBe("OK");
+    await ac.call("INCR", "counter");
+    await ac.call("INCR", "counter");
+    expect(await ac.call("EXEC")).toEqual([1, 2]);
     await until("C caught up", async () => c.server.replica?.offset === a.server.repl.offset);
+    expect(await cc.call("GET", "counter")).toBe("2");
     expect(await dataset(cc)).toEqual(await dataset(ac));
     // Promote B: C must continue from B without a full resync.
     const fullBefore = b.server.repl.stats.full;
