@@ -18,6 +18,7 @@ import { replicationFamily } from "./replication.ts";
 import { serverFamily } from "./server.ts";
 import { streamFamily } from "./stream.ts";
 import { hyperloglogFamily } from "./hyperloglog.ts";
+import { geoFamily } from "./geo.ts";
 import { stringFamily } from "./string.ts";
 import { setFamily } from "./set.ts";
 import { sortFamily } from "./generic-sort.ts";
@@ -48,4 +49,5 @@ export const FAMILIES: readonly CommandFamily[] = [
   sortFamily,
   streamFamily,
   hyperloglogFamily,
+  geoFamily,
 ];
