@@ -63,12 +63,13 @@ function pfaddCommand(c: CommandContext): void {
   const key = argv[1]!;
   let e = c.db.lookupWrite(key);
   let updated = 0;
-  const ref: HllRef = { b: createHll() };
+  let ref: HllRef;
   if (e === null) {
+    ref = { b: createHll() };
     e = c.db.add(key, OBJ_STRING, ref.b, ENC_RAW);
     updated++;
   } else {
-    ref.b = hllOf(e)!;
+    ref = { b: hllOf(e)! };
     e.enc = ENC_RAW;
   }
   const max = sparseMax(c);
@@ -133,9 +134,11 @@ function pfmergeCommand(c: CommandContext): void {
   }
   const key = argv[1]!;
   let e = c.db.lookupWrite(key);
-  const ref: HllRef = { b: createHll() };
-  if (e === null) e = c.db.add(key, OBJ_STRING, ref.b, ENC_RAW);
-  else ref.b = e.value as Uint8Array;
+  let ref: HllRef;
+  if (e === null) {
+    ref = { b: createHll() };
+    e = c.db.add(key, OBJ_STRING, ref.b, ENC_RAW);
+  } else ref = { b: e.value as Uint8Array };
   if (useDense && hllToDense(ref) === null) {
     store(e, ref.b);
     fail(ERR_INVALID);
