@@ -25,6 +25,7 @@ import { sortFamily } from "./generic-sort.ts";
 import { sortedSetFamily } from "./sorted-set.ts";
 import { trackingFamily } from "./client-tracking.ts";
 import { transactionsFamily } from "./transactions.ts";
+import { scriptingFamily } from "./scripting.ts";
 
 export const FAMILIES: readonly CommandFamily[] = [
   connectionFamily,
@@ -50,4 +51,5 @@ export const FAMILIES: readonly CommandFamily[] = [
   streamFamily,
   hyperloglogFamily,
   geoFamily,
+  scriptingFamily,
 ];

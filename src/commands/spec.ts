@@ -260,6 +260,7 @@ function rawAclCategories(spec: CommandSpec): string[] {
     scripting: "@scripting",
     connection: "@connection",
   };
+  // Container commands (SCRIPT, FUNCTION, CLIENT...) carry no group category in Redis.
   const g = spec.subcommands === null ? byGroup[spec.group] : undefined;
   if (g !== undefined && !out.includes(g)) out.push(g);
   // Explicit extras; "-@cat" removes a derived category (Redis's PUBSUB HELP is @slow only).

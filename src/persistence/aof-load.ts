@@ -25,6 +25,8 @@ export interface AofLoadHost {
   /** Run one command (argv) against the keyspace, without replies or propagation. */
   execute(argv: Uint8Array[]): void;
   log: { notice(m: string): void; warning(m: string): void };
+  /** FUNCTION libraries found in an RDB base or preamble. */
+  onFunctions?(codes: Uint8Array[]): void;
 }
 
 const dec = new TextDecoder();
@@ -128,6 +130,7 @@ export function loadAof(dir: string, files: ManifestFile[], host: AofLoadHost): 
     let from = 0;
     if (b.length >= 5 && dec.decode(b.subarray(0, 5)) === "REDIS") {
       const res = loadRdbInto(b, host.ks, host.limits, { checksum: host.checksum, now: host.now });
+      if (res.functions.length > 0) host.onFunctions?.(res.functions);
       keysFromBase += res.keys;
       from = res.end;
     }

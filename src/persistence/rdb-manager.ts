@@ -19,6 +19,8 @@ export interface PersistenceHost {
   config: { get(name: string): string; getInt(name: string): number; getBool(name: string): boolean };
   log: { notice(m: string): void; warning(m: string): void };
   redisVersion: string;
+  /** FUNCTION libraries' code to store in snapshots. */
+  functionPayloads?(): Uint8Array[];
 }
 
 export class RdbManager {
@@ -58,7 +60,7 @@ export class RdbManager {
   }
 
   private aux(): AuxInfo {
-    return { redisVersion: this.host.redisVersion, ctime: this.host.clock(), usedMem: process.memoryUsage().rss };
+    return { redisVersion: this.host.redisVersion, ctime: this.host.clock(), usedMem: process.memoryUsage().rss, functions: this.host.functionPayloads?.() };
   }
 
   /** Load the RDB file at start-up if it exists. Throws on corruption (the server refuses to start). */

@@ -75,6 +75,11 @@ export class ReplicationPrimary {
   private noReplicasSince = 0;
   /** INFO stats: sync_full, sync_partial_ok, sync_partial_err. */
   readonly stats = { full: 0, partialOk: 0, partialErr: 0 };
+  /**
+   * True while we are a replica ourselves: our replicas then get our primary's stream verbatim
+   * (forward) and nothing of our own, not even PINGs, so offsets stay those of the primary.
+   */
+  proxying = false;
   /** Called when a replica's ACK may satisfy WAITing clients. */
   onAck: (() => void) | null = null;
 
@@ -303,7 +308,7 @@ export class ReplicationPrimary {
     }
     if (this.links.size > 0) {
       const period = this.host.config.getInt("repl-ping-replica-period") * 1000;
-      if (now - this.lastPing >= period) {
+      if (now - this.lastPing >= period && !this.proxying) {
         this.lastPing = now;
         if (this.backlog !== null) this.appendStream(encodeCommand([enc.encode("PING")]));
       }

@@ -62,6 +62,7 @@ import {
 } from "./client.ts";
 import { ClientPause, PAUSE_OFF } from "./pause.ts";
 import { unblockClient } from "./blocking.ts";
+import { ScriptRunner, type CapturedWrite } from "./script-runner.ts";
 
 export interface ServerOptions {
   /** Config parameters (canonical names), applied over the defaults. */
@@ -203,6 +204,15 @@ export class Server {
   private primaryClient: Client | null = null;
   /** True while EXEC runs its queued commands (set by the transactions family). */
   executingTransaction = false;
+  /** Lua scripts and functions (EVAL, FCALL, SCRIPT, FUNCTION). */
+  readonly scripts: ScriptRunner;
+  /**
+   * Nesting of command execution (Redis's execution_nesting): commands run by a script see the
+   * clock frozen at the script's start, so keys do not expire halfway through it.
+   */
+  callDepth = 0;
+  /** While set (a script runs), writes are collected here instead of propagated. */
+  propagationCapture: CapturedWrite[] | null = null;
   /** Clients blocked in WAIT. */
   private waiters = new Set<{ c: Client; num: number; target: number; timer: ReturnType<typeof setTimeout> | null }>();
   // --- Configuration and administration (INFO, SLOWLOG, LATENCY, SHUTDOWN; see admin.ts)
@@ -329,6 +339,7 @@ export class Server {
       this.repl.dropReplica(c.id);
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
+    this.scripts = new ScriptRunner(this);
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
     this.applyConfig();
@@ -373,7 +384,12 @@ export class Server {
 
   /** RDB aux fields for snapshots. */
   aux(): AuxInfo {
-    return { redisVersion: this.redisVersion, ctime: this.clock(), usedMem: process.memoryUsage().rss };
+    return { redisVersion: this.redisVersion, ctime: this.clock(), usedMem: process.memoryUsage().rss, functions: this.scripts.functionPayloads() };
+  }
+
+  /** FUNCTION libraries' code, for snapshots (RDB_OPCODE_FUNCTION2 records). */
+  functionPayloads(): Uint8Array[] {
+    return this.scripts.functionPayloads();
   }
 
   /** Load persisted data: the AOF when appendonly is on (Redis ignores the RDB then), else the RDB. */
@@ -396,12 +412,14 @@ export class Server {
           loadTruncated: this.config.getBool("aof-load-truncated"),
           log: this.log,
           execute: (argv) => this.executeFake(fake, argv),
+          onFunctions: (codes) => this.scripts.restoreFunctions(codes),
         });
         this.log.notice(`DB loaded from append only file: ${res.keysFromBase} keys from the base, ${res.commands} commands`);
         this.aof.startAppending(files);
         return;
       }
       const loaded = this.rdb.loadAtStartup();
+      if (loaded !== null) this.scripts.restoreFunctions(loaded.functions);
       if (loaded !== null) this.log.notice(`Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expiredSkipped}.`);
     } finally {
       this.loading = false;
@@ -861,9 +879,6 @@ export class Server {
     }
   }
 
-  /** Depth of nested `call`s (EXEC runs its queued commands through `call`). */
-  callDepth = 0;
-
   /**
    * While non-null, propagated writes are collected here instead of sent (EXEC wraps what its
    * commands propagated in MULTI ... EXEC).
@@ -891,6 +906,11 @@ export class Server {
    * Copies argv (request views die after return).
    */
   propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
+    if (this.propagationCapture !== null) {
+      // A running script's effects are held until it ends (wrapped in MULTI/EXEC as Redis 7.0).
+      this.propagationCapture.push({ db: dbid, argv: argv.map((a) => a.slice()), targets: 3, toReplicas });
+      return;
+    }
     if (this.propBuffer !== null) {
       // EXEC holds its commands until it wraps them: they must outlive the request buffer.
       this.propBuffer.push({ dbid, argv: argv.map((a) => a.slice()) });
@@ -902,6 +922,13 @@ export class Server {
     if (toReplicas) this.repl.feed(dbid, argv);
   }
 
+  /** Propagate to the AOF side, the replicas, or both (redis.set_repl). Never captured. */
+  propagateTo(dbid: number, argv: Uint8Array[], toAof: boolean, toReplicas: boolean): void {
+    const copy = argv.map((a) => a.slice());
+    if (toAof) for (const p of this.propagators) p(dbid, copy);
+    if (toReplicas) this.repl.feed(dbid, copy);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Replication (replica side and WAIT)
 
@@ -910,6 +937,7 @@ export class Server {
     const cached = this.replica === null ? { replid: this.repl.replid, offset: this.repl.offset } : { replid: this.replica.replid, offset: this.replica.offset };
     this.replica?.stop();
     this.ks.replica = true;
+    this.repl.proxying = true;
     this.log.role = "S";
     this.repl.disconnectAll();
     const server = this;
@@ -923,7 +951,8 @@ export class Server {
       loadRdb: (bytes) => {
         this.loading = true;
         try {
-          this.rdb.loadBytes(bytes);
+          const res = this.rdb.loadBytes(bytes);
+          this.scripts.restoreFunctions(res.functions, true);
         } finally {
           this.loading = false;
         }
@@ -952,6 +981,7 @@ export class Server {
     link.stop();
     this.replica = null;
     this.ks.replica = false;
+    this.repl.proxying = false;
     this.log.role = "M";
     if (link.offset >= 0 && link.replid !== "?") this.repl.promoteFrom(link.replid, link.offset);
     this.log.notice("MASTER MODE enabled (user request from 'id=?')");
@@ -1073,7 +1103,8 @@ export class Server {
   /** Periodic work, `hz` times a second. Tests with a fake clock call it directly. */
   cron(): void {
     this.ks.now = this.clock();
-    if (this.activeExpireEnabled) this.activeExpireCycle();
+    // A busy script owns the dataset until it ends: no key expires under it.
+    if (this.activeExpireEnabled && !this.scripts.busy) this.activeExpireCycle();
     // Like Redis's databasesCron: at most ~1 ms of incremental rehashing per run (the first
     // database that needs it), and shrink checks for the others.
     let rehashed = false;

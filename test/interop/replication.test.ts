@@ -12,13 +12,13 @@ afterEach(async () => {
   while (cleanup.length > 0) await cleanup.pop()!();
 });
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
+async function until(what: string, fn: () => Promise<boolean>, ms = 10_000, state?: () => string): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await fn()) return;
     await Bun.sleep(20);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${state === undefined ? "" : `: ${state()}`}`);
 }
 
 async function info(c: TestClient, field: string): Promise<string> {
@@ -134,7 +134,9 @@ describe("Kedis to Kedis", () => {
     const fullBefore = b.server.repl.stats.full;
     expect(await bc.call("REPLICAOF", "NO", "ONE")).toBe("OK");
     await writes(bc, "three");
-    await until("C follows B", async () => c.server.replica?.linkUp === true && c.server.replica?.offset === b.server.repl.offset);
+    await until("C follows B", async () => c.server.replica?.linkUp === true && c.server.replica?.offset === b.server.repl.offset, 10_000, () =>
+      JSON.stringify({ cOffset: c.server.replica?.offset, cState: c.server.replica?.state, bOffset: b.server.repl.offset, bStats: b.server.repl.stats }),
+    );
     expect(b.server.repl.stats.full).toBe(fullBefore);
     expect(await dataset(cc)).toEqual(await dataset(bc));
   }, 30_000);

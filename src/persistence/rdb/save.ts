@@ -18,6 +18,8 @@ export interface AuxInfo {
   replId?: string;
   replOffset?: number;
   aofBase?: boolean;
+  /** FUNCTION libraries' code, written as function records after the aux fields. */
+  functions?: Uint8Array[];
 }
 
 export function writeHeader(w: RdbWriter, aux: AuxInfo): void {
@@ -35,6 +37,10 @@ export function writeHeader(w: RdbWriter, aux: AuxInfo): void {
   if (aux.replId !== undefined) field("repl-id", aux.replId);
   if (aux.replOffset !== undefined) field("repl-offset", String(aux.replOffset));
   field("aof-base", aux.aofBase === true ? "1" : "0");
+  for (const code of aux.functions ?? []) {
+    w.byte(F.OP_FUNCTION2);
+    w.string(code);
+  }
 }
 
 export function writeSelectDb(w: RdbWriter, db: number, size: number, expires: number): void {
