@@ -16,6 +16,9 @@ import { listFamily } from "./list.ts";
 import { pubsubFamily } from "./pubsub.ts";
 import { replicationFamily } from "./replication.ts";
 import { serverFamily } from "./server.ts";
+import { streamFamily } from "./stream.ts";
+import { hyperloglogFamily } from "./hyperloglog.ts";
+import { geoFamily } from "./geo.ts";
 import { stringFamily } from "./string.ts";
 import { setFamily } from "./set.ts";
 import { sortFamily } from "./generic-sort.ts";
@@ -45,5 +48,8 @@ export const FAMILIES: readonly CommandFamily[] = [
   setFamily,
   sortedSetFamily,
   sortFamily,
+  streamFamily,
+  hyperloglogFamily,
+  geoFamily,
   scriptingFamily,
 ];

@@ -59,6 +59,11 @@ export class Client {
   propArgv: Uint8Array[] | null = null;
   /** Propagate this command even if it changed nothing (Redis's forceCommandPropagation). */
   forcePropagation = false;
+  /**
+   * Commands to propagate instead of this one (Redis's alsoPropagate + preventCommandPropagation):
+   * XREADGROUP/XCLAIM/XAUTOCLAIM propagate XCLAIMs. More than one is wrapped in MULTI/EXEC.
+   */
+  alsoPropagate: Uint8Array[][] | null = null;
   readonly createdAt: number;
   lastInteraction: number;
   addr = "";

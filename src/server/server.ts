@@ -56,6 +56,7 @@ import {
   CF_REPLY_OFF,
   CF_REPLY_SKIP,
   CF_REPLY_SKIP_NEXT,
+  CF_SCRIPT,
   CF_UNIX,
   Client,
 } from "./client.ts";
@@ -844,6 +845,7 @@ export class Server {
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
     c.forcePropagation = false;
+    c.alsoPropagate = null;
     const t0 = performance.now();
     this.callDepth++;
     try {
@@ -869,7 +871,9 @@ export class Server {
     this.stats.commandsProcessed++;
     c.lastCmd = spec;
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
-    if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
+    if (c.alsoPropagate !== null) {
+      if (!this.loading) this.propagateAlso(c, c.alsoPropagate);
+    } else if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
       c.woff = this.repl.offset;
     }
@@ -880,6 +884,21 @@ export class Server {
    * commands propagated in MULTI ... EXEC).
    */
   propBuffer: { dbid: number; argv: Uint8Array[] }[] | null = null;
+
+  /**
+   * Propagate the commands a handler queued in `c.alsoPropagate` in place of its own argv (an
+   * empty list propagates nothing). Several are wrapped in MULTI/EXEC like Redis 7.0 does,
+   * unless an EXEC or script already wraps them.
+   */
+  private propagateAlso(c: Client, cmds: Uint8Array[][]): void {
+    if (cmds.length === 0) return;
+    const toReplicas = (c.flags & CF_PRIMARY) === 0;
+    const wrap = cmds.length > 1 && this.propBuffer === null && (c.flags & CF_SCRIPT) === 0;
+    if (wrap) this.propagate(c.db.id, [MULTI], toReplicas);
+    for (const argv of cmds) this.propagate(c.db.id, argv, toReplicas);
+    if (wrap) this.propagate(c.db.id, [EXEC], toReplicas);
+    c.woff = this.repl.offset;
+  }
 
   /**
    * Send a write to every subscriber of the write stream (AOF) and to replicas. Commands applied
@@ -1177,6 +1196,8 @@ const EXPIRE_ACCEPTABLE_STALE = 10;
 
 
 const DEL = new TextEncoder().encode("DEL");
+const MULTI = new TextEncoder().encode("MULTI");
+const EXEC = new TextEncoder().encode("EXEC");
 
 function isLoopback(addr: string | undefined): boolean {
   if (addr === undefined) return true;

@@ -7,11 +7,13 @@ import { HashValue } from "../../store/types/hash.ts";
 import { ListValue } from "../../store/types/list.ts";
 import { SetValue } from "../../store/types/set.ts";
 import { ZsetValue } from "../../store/types/zset.ts";
-import { OBJ_HASH, OBJ_LIST, OBJ_SET, OBJ_STRING, OBJ_ZSET, stringEncodingFor, type ObjType, type Value } from "../../store/value.ts";
+import type { StreamValue } from "../../store/types/stream.ts";
+import { OBJ_HASH, OBJ_LIST, OBJ_SET, OBJ_STREAM, OBJ_STRING, OBJ_ZSET, stringEncodingFor, type ObjType, type Value } from "../../store/value.ts";
 import { formatDouble17 } from "../../util/numbers.ts";
 import { ListpackWriter, encodeIntset } from "./packed.ts";
 import * as F from "./format.ts";
-import type { LoadedValue } from "./reader.ts";
+import type { LoadedValue, StreamRaw } from "./reader.ts";
+import { buildStream, STREAM_RDB_TYPE, writeStream } from "./stream-codec.ts";
 import type { RdbWriter } from "./writer.ts";
 
 /** Limits that decide the encoding of loaded values (the *-max-listpack-* configs). */
@@ -197,4 +199,14 @@ registerBuilder("zset", (lv, limits) => {
   const z = pairs.length > lim.maxEntries || pairs.some(([m]) => m.length > lim.maxValue) ? ZsetValue.skiplist() : ZsetValue.listpack();
   for (const [m, score] of pairs) z.add(score, m, 0, lim);
   return { type: OBJ_ZSET, value: z, enc: 0 };
+});
+
+// Streams (RDB_TYPE_STREAM_LISTPACKS_2; the codec lives in stream-codec.ts).
+registerCodec(OBJ_STREAM, {
+  rdbType: () => STREAM_RDB_TYPE,
+  write: (w, v) => writeStream(w, v as StreamValue),
+});
+registerBuilder("stream", (lv) => {
+  const raw = (lv as { raw: StreamRaw }).raw;
+  return { type: OBJ_STREAM, value: buildStream(raw), enc: 0 };
 });

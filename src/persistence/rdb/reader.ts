@@ -23,24 +23,28 @@ export type LoadedValue =
   | { type: "hash"; pairs: [Uint8Array, Uint8Array][] }
   | { type: "stream"; decode: (r: RdbReader) => unknown; raw: StreamRaw };
 
+/** An unsigned 64-bit value: a number up to 2^53-1, a bigint above (stream IDs and counters). */
+export type RawU64 = number | bigint;
+
 /** Stream payload as stored (listpacks keyed by master ID + metadata); decoded by the stream type. */
 export interface StreamRaw {
   rdbType: number;
   nodes: [Uint8Array, Uint8Array][];
   length: number;
-  lastId: [number, number];
-  firstId: [number, number] | null;
-  maxDeletedId: [number, number] | null;
-  entriesAdded: number | null;
+  lastId: [RawU64, RawU64];
+  firstId: [RawU64, RawU64] | null;
+  maxDeletedId: [RawU64, RawU64] | null;
+  entriesAdded: RawU64 | null;
   groups: StreamGroupRaw[];
 }
 
 export interface StreamGroupRaw {
   name: Uint8Array;
-  lastId: [number, number];
-  entriesRead: number | null;
-  pel: { id: [number, number]; deliveryTime: number; deliveryCount: number }[];
-  consumers: { name: Uint8Array; seenTime: number; pel: [number, number][] }[];
+  lastId: [RawU64, RawU64];
+  /** As stored: 2^64-1 (a bigint) is Redis's "invalid" (-1). */
+  entriesRead: RawU64 | null;
+  pel: { id: [RawU64, RawU64]; deliveryTime: number; deliveryCount: number }[];
+  consumers: { name: Uint8Array; seenTime: number; pel: [RawU64, RawU64][] }[];
 }
 
 export class RdbReader {
@@ -85,6 +89,17 @@ export class RdbReader {
       return [Number(n), false];
     }
     throw new RdbFormatError(`unknown length encoding 0x${first.toString(16)} at offset ${this.pos - 1}`);
+  }
+
+  /** A length that may use all 64 bits (stream IDs, counters): bigint past 2^53-1. */
+  lengthU64(): RawU64 {
+    if (this.pos < this.b.length && this.b[this.pos] === F.LEN_64BIT) {
+      this.pos++;
+      const v = this.bytes(8);
+      const n = new DataView(v.buffer, v.byteOffset, 8).getBigUint64(0, false);
+      return n > BigInt(Number.MAX_SAFE_INTEGER) ? n : Number(n);
+    }
+    return this.length();
   }
 
   length(): number {
@@ -236,14 +251,15 @@ export class RdbReader {
     }
   }
 
-  private streamId(): [number, number] {
-    return [this.length(), this.length()];
+  private streamId(): [RawU64, RawU64] {
+    return [this.lengthU64(), this.lengthU64()];
   }
 
-  private rawId(): [number, number] {
+  private rawId(): [RawU64, RawU64] {
     const b = this.bytes(16);
     const v = new DataView(b.buffer, b.byteOffset, 16);
-    return [Number(v.getBigUint64(0, false)), Number(v.getBigUint64(8, false))];
+    const norm = (x: bigint): RawU64 => (x > BigInt(Number.MAX_SAFE_INTEGER) ? x : Number(x));
+    return [norm(v.getBigUint64(0, false)), norm(v.getBigUint64(8, false))];
   }
 
   private streamRaw(t: number): StreamRaw {
@@ -256,20 +272,20 @@ export class RdbReader {
     }
     const length = this.length();
     const lastId = this.streamId();
-    let firstId: [number, number] | null = null;
-    let maxDeletedId: [number, number] | null = null;
-    let entriesAdded: number | null = null;
+    let firstId: [RawU64, RawU64] | null = null;
+    let maxDeletedId: [RawU64, RawU64] | null = null;
+    let entriesAdded: RawU64 | null = null;
     if (t >= F.T_STREAM_LISTPACKS_2) {
       firstId = this.streamId();
       maxDeletedId = this.streamId();
-      entriesAdded = this.length();
+      entriesAdded = this.lengthU64();
     }
     const ngroups = this.length();
     const groups: StreamGroupRaw[] = [];
     for (let g = 0; g < ngroups; g++) {
       const name = this.string();
       const glast = this.streamId();
-      const entriesRead = t >= F.T_STREAM_LISTPACKS_2 ? this.length() : null;
+      const entriesRead = t >= F.T_STREAM_LISTPACKS_2 ? this.lengthU64() : null;
       const npel = this.length();
       const pel: StreamGroupRaw["pel"] = [];
       for (let i = 0; i < npel; i++) {
@@ -285,7 +301,7 @@ export class RdbReader {
         const seenTime = this.millis();
         if (t >= F.T_STREAM_LISTPACKS_3) this.millis(); // active-time (7.2)
         const ncpel = this.length();
-        const cpel: [number, number][] = [];
+        const cpel: [RawU64, RawU64][] = [];
         for (let i = 0; i < ncpel; i++) cpel.push(this.rawId());
         consumers.push({ name: cname, seenTime, pel: cpel });
       }

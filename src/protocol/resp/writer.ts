@@ -168,6 +168,20 @@ export class ReplyWriter {
     this.crlf();
   }
 
+  /** A bulk string of `len` bytes of `b` from `off` (no view allocated: packed encodings). */
+  bulkSlice(b: Uint8Array, off: number, len: number): void {
+    this.header(0x24, len);
+    this.ensure(len + 2);
+    if (len < 64) {
+      // Short values: a byte loop beats allocating a view.
+      const buf = this.buf;
+      let p = this.len;
+      for (let i = off, end = off + len; i < end; i++) buf[p++] = b[i]!;
+    } else this.buf.set(b.subarray(off, off + len), this.len);
+    this.len += len;
+    this.crlf();
+  }
+
   /** A bulk string from JS text (UTF-8). */
   bulkString(s: string): void {
     const b = enc.encode(s);
