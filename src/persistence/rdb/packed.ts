@@ -11,6 +11,8 @@ export type PackedElement = Uint8Array | number | bigint;
 
 export class PackedFormatError extends Error {}
 
+import { LP_EOF, LP_HDR, lpIntSize, lpSetHeader, lpStrSize, lpWriteInt, lpWriteStr } from "../../datastructures/listpack.ts";
+
 const enc = new TextEncoder();
 
 export function elementBytes(e: PackedElement): Uint8Array {
@@ -103,116 +105,29 @@ function backlenSize(l: number): number {
   return l < 128 ? 1 : l < 16384 ? 2 : l < 2097152 ? 3 : l < 268435456 ? 4 : 5;
 }
 
-/** Builds a listpack blob. */
+/**
+ * Builds a listpack blob from elements (integers take the smallest integer encoding, canonical
+ * integer strings are stored as integers, like Redis), on the element primitives of
+ * datastructures/listpack.ts: sizes first, then one buffer.
+ */
 export class ListpackWriter {
-  private count = 0;
-  private chunks: Uint8Array[] = [];
-  private size = 0;
+  private items: PackedElement[] = [];
+  private size = LP_HDR + 1;
 
-  private pushBytes(b: Uint8Array | number[]): void {
-    const u = b instanceof Uint8Array ? b : Uint8Array.from(b);
-    this.chunks.push(u);
-    this.size += u.length;
-  }
-
-  private backlen(l: number): void {
-    const bl: number[] = [];
-    if (l < 128) bl.push(l);
-    else {
-      // Big-endian 7-bit groups; every byte but the first has the high bit set.
-      const groups: number[] = [];
-      for (let v = l; v > 0; v = Math.floor(v / 128)) groups.unshift(v % 128);
-      for (let i = 0; i < groups.length; i++) bl.push(i === 0 ? groups[i]! : groups[i]! | 128);
-    }
-    this.pushBytes(bl);
-  }
-
-  /** Append an element: integers use the smallest integer encoding, like Redis. */
   add(e: PackedElement): this {
-    this.count++;
-    if (!(e instanceof Uint8Array)) return this.addInt(e);
-    const asInt = canonicalInt(e);
-    if (asInt !== null) return this.addInt(asInt);
-    const n = e.length;
-    if (n < 64) {
-      this.pushBytes([0x80 | n]);
-      this.pushBytes(e);
-      this.backlen(1 + n);
-    } else if (n < 4096) {
-      this.pushBytes([0xe0 | (n >> 8), n & 0xff]);
-      this.pushBytes(e);
-      this.backlen(2 + n);
-    } else {
-      this.pushBytes([0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff]);
-      this.pushBytes(e);
-      this.backlen(5 + n);
-    }
-    return this;
-  }
-
-  private addInt(v: number | bigint): this {
-    const n = typeof v === "bigint" ? v : BigInt(v);
-    if (n >= 0n && n <= 127n) {
-      this.pushBytes([Number(n)]);
-      this.backlen(1);
-    } else if (n >= -4096n && n <= 4095n) {
-      const x = Number(n) & 0x1fff;
-      this.pushBytes([0xc0 | (x >> 8), x & 0xff]);
-      this.backlen(2);
-    } else if (n >= -32768n && n <= 32767n) {
-      const x = Number(n) & 0xffff;
-      this.pushBytes([0xf1, x & 0xff, x >> 8]);
-      this.backlen(3);
-    } else if (n >= -8388608n && n <= 8388607n) {
-      const x = Number(n) & 0xffffff;
-      this.pushBytes([0xf2, x & 0xff, (x >> 8) & 0xff, x >> 16]);
-      this.backlen(4);
-    } else if (n >= -2147483648n && n <= 2147483647n) {
-      const x = Number(n) | 0;
-      this.pushBytes([0xf3, x & 0xff, (x >> 8) & 0xff, (x >> 16) & 0xff, (x >>> 24) & 0xff]);
-      this.backlen(5);
-    } else {
-      const b = new Uint8Array(9);
-      b[0] = 0xf4;
-      new DataView(b.buffer).setBigInt64(1, BigInt.asIntN(64, n), true);
-      this.pushBytes(b);
-      this.backlen(9);
-    }
+    this.items.push(e);
+    this.size += e instanceof Uint8Array ? lpStrSize(e) : lpIntSize(e);
     return this;
   }
 
   finish(): Uint8Array {
-    const total = 6 + this.size + 1;
-    const out = new Uint8Array(total);
-    const v = new DataView(out.buffer);
-    v.setUint32(0, total, true);
-    v.setUint16(4, this.count < 65535 ? this.count : 65535, true);
-    let o = 6;
-    for (const c of this.chunks) {
-      out.set(c, o);
-      o += c.length;
-    }
-    out[o] = 0xff;
+    const out = new Uint8Array(this.size);
+    let p = LP_HDR;
+    for (const e of this.items) p = e instanceof Uint8Array ? lpWriteStr(out, p, e) : lpWriteInt(out, p, e);
+    out[p] = LP_EOF;
+    lpSetHeader(out, this.size, this.items.length);
     return out;
   }
-}
-
-/** The integer a string would be stored as (Redis's string2ll rules), or null. */
-function canonicalInt(b: Uint8Array): number | bigint | null {
-  const n = b.length;
-  if (n === 0 || n > 20) return null;
-  let i = 0;
-  if (b[0] === 0x2d) {
-    if (n === 1) return null;
-    i = 1;
-  }
-  if (b[i] === 0x30) return n === 1 ? 0 : null;
-  for (let j = i; j < n; j++) if (b[j]! < 0x30 || b[j]! > 0x39) return null;
-  let s = "";
-  for (let j = 0; j < n; j++) s += String.fromCharCode(b[j]!);
-  const v = BigInt(s);
-  if (v < -9223372036854775808n || v > 9223372036854775807n) return null;
-  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
 }
 
 // -------------------------------------------------------------------------------------------------
