@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { Config } from "./config/config.ts";
 import { ConfigFileError, ConfigOpenError, loadStartupConfig, parseCommandLine } from "./config/parse.ts";
 import { Server } from "./server/server.ts";
-import { KEDIS_VERSION, REDIS_VERSION } from "./server/version.ts";
+import { KEDIS_VERSION, REDIS_VERSION } from "./util/version.ts";
 import { Logger } from "./util/log.ts";
 
 const USAGE = `Usage: kedis [/path/to/kedis.conf] [options] [-]

@@ -6,7 +6,7 @@
  * and the --help text.
  */
 import yargs from "yargs";
-import { KEDIS_VERSION } from "../server/version.ts";
+import { KEDIS_VERSION } from "../util/version.ts";
 import { splitArgs } from "../protocol/resp/reader.ts";
 import type { OutputMode } from "./format.ts";
 import { latin1 } from "./reply.ts";

@@ -11,7 +11,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { KEDIS_VERSION } from "../server/version.ts";
+import { KEDIS_VERSION } from "../util/version.ts";
 import { CommandTable, hintFor, parseCommandDocs } from "./docs.ts";
 import { out, outText } from "./io.ts";
 import { LineEditor } from "./line-editor.ts";

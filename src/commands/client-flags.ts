@@ -24,3 +24,19 @@ export const CF_TRACKING = 1 << 17;
 export const CF_READONLY_CLIENT = 1 << 18;
 export const CF_NO_TOUCH = 1 << 19;
 export const CF_POSTPONED = 1 << 20;
+
+/** CLIENT PAUSE modes (server/pause.ts holds the pause state). */
+export const PAUSE_OFF = 0;
+export const PAUSE_WRITE = 1;
+export const PAUSE_ALL = 2;
+export type PauseType = typeof PAUSE_OFF | typeof PAUSE_WRITE | typeof PAUSE_ALL;
+
+/** Client-side caching flags of a tracking client (server/tracking.ts). */
+export const TR_BCAST = 1 << 0;
+export const TR_OPTIN = 1 << 1;
+export const TR_OPTOUT = 1 << 2;
+export const TR_NOLOOP = 1 << 3;
+/** CLIENT CACHING yes/no was given for the next command. */
+export const TR_CACHING = 1 << 4;
+/** The redirect client went away. */
+export const TR_BROKEN_REDIR = 1 << 5;

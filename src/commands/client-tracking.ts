@@ -9,7 +9,7 @@ import { E, fail } from "../protocol/errors.ts";
 import { CF_TRACKING } from "./client-flags.ts";
 import type { Client } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
-import { TR_BCAST, TR_BROKEN_REDIR, TR_CACHING, TR_NOLOOP, TR_OPTIN, TR_OPTOUT } from "../server/tracking.ts";
+import { TR_BCAST, TR_BROKEN_REDIR, TR_CACHING, TR_NOLOOP, TR_OPTIN, TR_OPTOUT } from "./client-flags.ts";
 import { intArg, is } from "./args.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily, SpecLine } from "./spec.ts";

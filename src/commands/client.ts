@@ -12,7 +12,7 @@ import { clientCachingCommand, clientGetredirCommand, clientTrackingCommand, cli
 import { E, fail } from "../protocol/errors.ts";
 import { CF_BLOCKED, CF_CLOSE_AFTER_REPLY, CF_CLOSE_ASAP, CF_DIRTY_CAS, CF_MONITOR, CF_MULTI, CF_NO_EVICT, CF_POSTPONED, CF_PRIMARY, CF_PUBSUB, CF_READONLY_CLIENT, CF_REPLICA, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, CF_TRACKING, CF_UNIX } from "./client-flags.ts";
 import type { Client } from "../server/client.ts";
-import { PAUSE_ALL, PAUSE_WRITE, type PauseType } from "../server/pause.ts";
+import { PAUSE_ALL, PAUSE_WRITE, type PauseType } from "./client-flags.ts";
 import { parseInt64 } from "../util/numbers.ts";
 import { intArg, is, latin1 } from "./args.ts";
 import { E_CLIENT_NAME, setClientName, validClientAttr } from "./connection.ts";

@@ -9,7 +9,7 @@
  */
 import { R_PONG } from "../protocol/resp/writer.ts";
 import { E, fail } from "../protocol/errors.ts";
-import { REDIS_VERSION } from "../server/version.ts";
+import { REDIS_VERSION } from "../util/version.ts";
 import { int32Arg, intArg, is, latin1, utf8 } from "./args.ts";
 import type { CommandContext } from "./context.ts";
 import { CF_PUBSUB, CF_READONLY_CLIENT, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from "./client-flags.ts";

@@ -21,7 +21,7 @@ import {
   exceedsOutputLimit,
   parseOutputLimits,
   type OutputLimit,
-} from "../server/output-limits.ts";
+} from "../config/output-limits.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily, CommandSpec } from "./spec.ts";

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { Config } from "./config.ts";
 import { DEPRECATED_DIRECTIVES, P_MULTI_ARG, type LoadState } from "./table.ts";
-import { REDIS_VERSION } from "../server/version.ts";
+import { REDIS_VERSION } from "../util/version.ts";
 
 /** A configuration error at start-up, printed as Redis's "FATAL CONFIG FILE ERROR" block. */
 export class ConfigFileError extends Error {

@@ -9,7 +9,7 @@
  */
 import { cpus, machine, release, totalmem, type } from "node:os";
 import type { Server } from "./server.ts";
-import { KEDIS_VERSION, REDIS_VERSION } from "./version.ts";
+import { KEDIS_VERSION, REDIS_VERSION } from "../util/version.ts";
 
 export type InfoFields = [string, string | number][];
 export type InfoProvider = (server: Server) => InfoFields;

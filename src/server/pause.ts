@@ -13,10 +13,8 @@ import { F_MAY_REPLICATE, F_WRITE, type CommandSpec } from "../commands/spec.ts"
 import { CF_POSTPONED, CF_PRIMARY, CF_REPLICA, type Client } from "./client.ts";
 import type { Server } from "./server.ts";
 
-export const PAUSE_OFF = 0;
-export const PAUSE_WRITE = 1;
-export const PAUSE_ALL = 2;
-export type PauseType = typeof PAUSE_OFF | typeof PAUSE_WRITE | typeof PAUSE_ALL;
+export { PAUSE_ALL, PAUSE_OFF, PAUSE_WRITE, type PauseType } from "../commands/client-flags.ts";
+import { PAUSE_ALL, PAUSE_OFF, PAUSE_WRITE, type PauseType } from "../commands/client-flags.ts";
 
 /** setTimeout's largest delay; longer pauses re-arm the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

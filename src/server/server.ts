@@ -25,7 +25,7 @@ import { READ_COMMAND, READ_NEED_MORE, type ReaderLimits } from "../protocol/res
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { Keyspace, type Database } from "../store/database.ts";
 import { NOTIFY_EXPIRED, keyspaceEventFlags } from "../store/notify.ts";
-import { REDIS_VERSION } from "./version.ts";
+import { REDIS_VERSION } from "../util/version.ts";
 import { Logger } from "../util/log.ts";
 import { RdbManager } from "../persistence/rdb-manager.ts";
 import { Aof } from "../persistence/aof.ts";

@@ -23,14 +23,8 @@ import { CF_CLOSE_ASAP, CF_MULTI, CF_PUBSUB, CF_TRACKING, type Client } from "./
 import type { Server } from "./server.ts";
 
 // ClientTracking.flags bits.
-export const TR_BCAST = 1 << 0;
-export const TR_OPTIN = 1 << 1;
-export const TR_OPTOUT = 1 << 2;
-export const TR_NOLOOP = 1 << 3;
-/** CLIENT CACHING yes/no was given for the next command. */
-export const TR_CACHING = 1 << 4;
-/** The redirect client went away. */
-export const TR_BROKEN_REDIR = 1 << 5;
+export { TR_BCAST, TR_BROKEN_REDIR, TR_CACHING, TR_NOLOOP, TR_OPTIN, TR_OPTOUT } from "../commands/client-flags.ts";
+import { TR_BCAST, TR_BROKEN_REDIR, TR_CACHING, TR_NOLOOP, TR_OPTIN, TR_OPTOUT } from "../commands/client-flags.ts";
 
 const enc = new TextEncoder();
 const INVALIDATE = enc.encode("invalidate");

@@ -1,4 +1,4 @@
-import { REDIS_VERSION } from "../../src/server/version.ts";
+import { REDIS_VERSION } from "../../src/util/version.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { CF_PUBSUB } from "../../src/server/client.ts";
 import { startKedis, type KedisHandle } from "../helpers/servers.ts";

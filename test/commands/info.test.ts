@@ -1,4 +1,4 @@
-import { REDIS_VERSION } from "../../src/server/version.ts";
+import { REDIS_VERSION } from "../../src/util/version.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { latin1Decode } from "../helpers/resp.ts";
 import { startKedis, type KedisHandle } from "../helpers/servers.ts";

@@ -1,4 +1,4 @@
-import { REDIS_VERSION } from "../../src/server/version.ts";
+import { REDIS_VERSION } from "../../src/util/version.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

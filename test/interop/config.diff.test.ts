@@ -4,7 +4,7 @@
  * start-up FATAL errors, CONFIG REWRITE, SLOWLOG argument handling, MEMORY USAGE of strings,
  * help texts, and redis-benchmark reading our CONFIG.
  */
-import { REDIS_VERSION } from "../../src/server/version.ts";
+import { REDIS_VERSION } from "../../src/util/version.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -7,7 +7,7 @@ import {
   formatNotifyKeyspaceEvents,
   parseNotifyKeyspaceEvents,
 } from "../../../src/store/notify.ts";
-import { exceedsOutputLimit, normalizeOutputLimits, OUTPUT_LIMIT_DEFAULT } from "../../../src/server/output-limits.ts";
+import { exceedsOutputLimit, normalizeOutputLimits, OUTPUT_LIMIT_DEFAULT } from "../../../src/config/output-limits.ts";
 
 describe("notify-keyspace-events", () => {
   // Pairs checked against redis-server 7.0: CONFIG SET <in>, CONFIG GET → <out>.
