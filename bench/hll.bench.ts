@@ -5,10 +5,10 @@
  *
  *   bun bench/hll.bench.ts
  */
-import { bench, group, run, summary } from "mitata";
 import { Client } from "../src/server/client.ts";
 import { Server } from "../src/server/server.ts";
 import { LL_NOTHING, Logger } from "../src/util/log.ts";
+import { add, runAll } from "./harness.ts";
 
 const logger = new Logger();
 logger.level = LL_NOTHING;
@@ -28,22 +28,17 @@ for (let i = 0; i < 300; i++) dispatch(argv("PFADD", "sparse", `member:${i}`));
 for (let i = 0; i < 100_000; i++) dispatch(argv("PFADD", "dense2", `other:${i}`));
 
 let n = 0;
-summary(() => {
-  group("PFADD", () => {
-    bench("PFADD dense, new element", () => dispatch(argv("PFADD", "dense", `new:${n++}`)));
-    bench("PFADD dense, existing element", () => dispatch(argv("PFADD", "dense", "member:5")));
-    bench("PFADD sparse, existing element", () => dispatch(argv("PFADD", "sparse", "member:5")));
-  });
-  group("PFCOUNT", () => {
-    const cached = argv("PFCOUNT", "dense2");
-    dispatch(cached);
-    bench("PFCOUNT cached", () => dispatch(cached));
-    bench("PFCOUNT after PFADD (estimate)", () => {
-      dispatch(argv("PFADD", "dense", `again:${n++}`));
-      dispatch(argv("PFCOUNT", "dense"));
-    });
-    bench("PFCOUNT of 2 keys (union)", () => dispatch(argv("PFCOUNT", "dense", "dense2")));
-  });
-});
+add("PFADD", "PFADD dense, new element", () => dispatch(argv("PFADD", "dense", `new:${n++}`)));
+add("PFADD", "PFADD dense, existing element", () => dispatch(argv("PFADD", "dense", "member:5")));
+add("PFADD", "PFADD sparse, existing element", () => dispatch(argv("PFADD", "sparse", "member:5")));
 
-await run();
+const cached = argv("PFCOUNT", "dense2");
+dispatch(cached);
+add("PFCOUNT", "PFCOUNT cached", () => dispatch(cached));
+add("PFCOUNT", "PFCOUNT after PFADD (estimate)", () => {
+  dispatch(argv("PFADD", "dense", `again:${n++}`));
+  dispatch(argv("PFCOUNT", "dense"));
+});
+add("PFCOUNT", "PFCOUNT of 2 keys (union)", () => dispatch(argv("PFCOUNT", "dense", "dense2")));
+
+if (import.meta.main) await runAll();

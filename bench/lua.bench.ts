@@ -1,14 +1,15 @@
 /**
  * Lua scripting benchmark (run: `bun bench/lua.bench.ts`).
  *
- * 1. mitata, in process: EVALSHA of `return redis.call('INCR', KEYS[1])` through the whole
+ * 1. mitata (cases registered with bench/harness.ts, so `bun run bench` includes them), in process:
+ *    EVALSHA of `return redis.call('INCR', KEYS[1])` through the whole
  *    command path (dispatch → script runner → engine → inner command → reply), next to the bare
  *    inner command and a script doing no call. (Falls back to GET where INCR is not built yet.)
  * 2. Server CPU per request vs Redis: redis-benchmark sends N EVALSHA to a Kedis process and to
  *    redis-server; the servers' CPU time (utime+stime from /proc) is divided by N. Skipped with a
- *    printed reason when redis-server / redis-benchmark are missing.
+ *    printed reason when redis-server / redis-benchmark are missing. Only when this file is run
+ *    directly: `bun run bench` (which imports it) runs part 1 only.
  */
-import { bench, group, run } from "mitata";
 import { readFileSync } from "node:fs";
 import { Server } from "../src/server/server.ts";
 import { Client } from "../src/server/client.ts";
@@ -17,6 +18,7 @@ import { Logger, LL_NOTHING } from "../src/util/log.ts";
 import { sha1hex } from "../src/datastructures/sha1.ts";
 import { TestClient } from "../test/helpers/client.ts";
 import { freePort } from "../test/helpers/servers.ts";
+import { add, runAll } from "./harness.ts";
 
 const enc = new TextEncoder();
 const logger = new Logger();
@@ -44,14 +46,11 @@ const noCall = ["EVALSHA", sha1hex(enc.encode("return 1")), "0"].map((s) => enc.
 const bare = [INNER, "counter"].map((s) => enc.encode(s));
 const evalBody = ["EVAL", SCRIPT, "1", "counter"].map((s) => enc.encode(s));
 
-group(`scripting (inner command: ${INNER})`, () => {
-  bench(`${INNER} counter (no script)`, () => exec(bare));
-  bench("EVALSHA return 1", () => exec(noCall));
-  bench(`EVALSHA return redis.call('${INNER}', KEYS[1])`, () => exec(evalsha));
-  bench(`EVAL (sha1 of the body + cache hit) ${INNER}`, () => exec(evalBody));
-});
-
-await run();
+const G = `scripting (inner command: ${INNER})`;
+add(G, `${INNER} counter (no script)`, () => exec(bare));
+add(G, "EVALSHA return 1", () => exec(noCall));
+add(G, `EVALSHA return redis.call('${INNER}', KEYS[1])`, () => exec(evalsha));
+add(G, `EVAL (sha1 of the body + cache hit) ${INNER}`, () => exec(evalBody));
 
 // -------------------------------------------------------------------------------------------------
 // Server CPU per request vs Redis, with redis-benchmark.
@@ -101,16 +100,19 @@ async function measure(name: string, cmd: string[], port: number, request: strin
   }
 }
 
-if (redisServer === null || redisBenchmark === null) {
-  console.log("SKIP CPU comparison: redis-server / redis-benchmark not installed");
-} else {
-  for (const request of [[INNER, "counter"], ["EVALSHA", sha, "1", "counter"]]) {
-    console.log(`\nserver CPU per ${request.join(" ")}, ${N} requests, 4 connections:`);
-    const kp = freePort();
-    const kedis = await measure("kedis", ["bun", "src/main.ts", "--port", String(kp), "--save", "", "--loglevel", "warning"], kp, request);
-    const rp = freePort();
-    const redis = await measure("redis", [redisServer, "--port", String(rp), "--save", "", "--appendonly", "no"], rp, request);
-    console.log(`ratio kedis/redis: ${(kedis / redis).toFixed(2)}x`);
+if (import.meta.main) {
+  await runAll();
+  if (redisServer === null || redisBenchmark === null) {
+    console.log("SKIP CPU comparison: redis-server / redis-benchmark not installed");
+  } else {
+    for (const request of [[INNER, "counter"], ["EVALSHA", sha, "1", "counter"]]) {
+      console.log(`\nserver CPU per ${request.join(" ")}, ${N} requests, 4 connections:`);
+      const kp = freePort();
+      const kedis = await measure("kedis", ["bun", "src/main.ts", "--port", String(kp), "--save", "", "--loglevel", "warning"], kp, request);
+      const rp = freePort();
+      const redis = await measure("redis", [redisServer, "--port", String(rp), "--save", "", "--appendonly", "no"], rp, request);
+      console.log(`ratio kedis/redis: ${(kedis / redis).toFixed(2)}x`);
+    }
   }
+  process.exit(0);
 }
-process.exit(0);

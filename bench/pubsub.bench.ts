@@ -5,10 +5,10 @@
  *
  *   bun bench/pubsub.bench.ts
  */
-import { bench, group, run } from "mitata";
 import type { Client } from "../src/server/client.ts";
 import { PubSub, encodeBulkAggregate } from "../src/pubsub/pubsub.ts";
 import { ReplyWriter } from "../src/protocol/resp/writer.ts";
+import { add, runAll } from "./harness.ts";
 
 const enc = new TextEncoder();
 const N = 1000;
@@ -41,23 +41,22 @@ const small = enc.encode("hello world");
 const large = new Uint8Array(4096).fill(120);
 const MESSAGE = enc.encode("message");
 
-group("PUBLISH to 1,000 subscribers", () => {
-  const r2 = registry(false, 0);
-  const mixed = registry(true, 0);
-  const withPatterns = registry(false, 50);
-  bench("RESP2 subscribers, 11-byte message", () => r2.ps.publish(ch, small));
-  bench("RESP2 subscribers, 4 KiB message", () => r2.ps.publish(ch, large));
-  bench("half RESP2 / half RESP3, 4 KiB message", () => mixed.ps.publish(ch, large));
-  bench("RESP2 subscribers + 50 non-matching patterns", () => withPatterns.ps.publish(ch, small));
-  bench("baseline: encode per subscriber, 4 KiB message", () => {
-    let n = 0;
-    for (const c of r2.subs) {
-      const f = encodeBulkAggregate(c.resp === 2 ? 0x2a : 0x3e, [MESSAGE, ch, large]);
-      c.deliver(f);
-      n++;
-    }
-    return n;
-  });
+const G = "PUBLISH to 1,000 subscribers";
+const r2 = registry(false, 0);
+const mixed = registry(true, 0);
+const withPatterns = registry(false, 50);
+add(G, "RESP2 subscribers, 11-byte message", () => r2.ps.publish(ch, small));
+add(G, "RESP2 subscribers, 4 KiB message", () => r2.ps.publish(ch, large));
+add(G, "half RESP2 / half RESP3, 4 KiB message", () => mixed.ps.publish(ch, large));
+add(G, "RESP2 subscribers + 50 non-matching patterns", () => withPatterns.ps.publish(ch, small));
+add(G, "baseline: encode per subscriber, 4 KiB message", () => {
+  let n = 0;
+  for (const c of r2.subs) {
+    const f = encodeBulkAggregate(c.resp === 2 ? 0x2a : 0x3e, [MESSAGE, ch, large]);
+    c.deliver(f);
+    n++;
+  }
+  return n;
 });
 
-await run();
+if (import.meta.main) await runAll();

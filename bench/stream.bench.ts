@@ -4,10 +4,10 @@
  *
  *   bun bench/stream.bench.ts
  */
-import { bench, group, run, summary } from "mitata";
 import { Client } from "../src/server/client.ts";
 import { Server } from "../src/server/server.ts";
 import { LL_NOTHING, Logger } from "../src/util/log.ts";
+import { add, runAll } from "./harness.ts";
 
 const logger = new Logger();
 logger.level = LL_NOTHING;
@@ -35,27 +35,22 @@ const xreadFrom = argv("XREAD", "COUNT", "10", "STREAMS", "big", "99990-0");
 const xlen = argv("XLEN", "big");
 const xinfo = argv("XINFO", "STREAM", "big");
 
-summary(() => {
-  group("writes", () => {
-    bench("XADD s * field value", () => dispatch(xaddAuto));
-    bench("XADD MAXLEN ~ 1000 *", () => dispatch(xaddTrim));
-  });
-  group("reads (100k-entry stream)", () => {
-    bench("XRANGE from the middle COUNT 10", () => dispatch(xrange10));
-    bench("XREVRANGE + - COUNT 10", () => dispatch(xrevrange10));
-    bench("XREAD COUNT 10 near the end", () => dispatch(xreadFrom));
-    bench("XLEN", () => dispatch(xlen));
-    bench("XINFO STREAM (rax node count is O(nodes))", () => dispatch(xinfo));
-  });
-  group("consumer group", () => {
-    let n = 0;
-    bench("XREADGROUP COUNT 1 > then XACK", () => {
-      n++;
-      if (n % 99_000 === 0) dispatch(argv("XGROUP", "SETID", "big", "g", "0"));
-      dispatch(argv("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "big", ">"));
-      dispatch(argv("XACK", "big", "g", `${n % 99_000 === 0 ? 1 : (n % 99_000) + 0}-0`));
-    });
-  });
+add("writes", "XADD s * field value", () => dispatch(xaddAuto));
+add("writes", "XADD MAXLEN ~ 1000 *", () => dispatch(xaddTrim));
+
+const R = "reads (100k-entry stream)";
+add(R, "XRANGE from the middle COUNT 10", () => dispatch(xrange10));
+add(R, "XREVRANGE + - COUNT 10", () => dispatch(xrevrange10));
+add(R, "XREAD COUNT 10 near the end", () => dispatch(xreadFrom));
+add(R, "XLEN", () => dispatch(xlen));
+add(R, "XINFO STREAM (rax node count is O(nodes))", () => dispatch(xinfo));
+
+let n = 0;
+add("consumer group", "XREADGROUP COUNT 1 > then XACK", () => {
+  n++;
+  if (n % 99_000 === 0) dispatch(argv("XGROUP", "SETID", "big", "g", "0"));
+  dispatch(argv("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "big", ">"));
+  dispatch(argv("XACK", "big", "g", `${n % 99_000 === 0 ? 1 : (n % 99_000) + 0}-0`));
 });
 
-await run();
+if (import.meta.main) await runAll();

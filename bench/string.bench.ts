@@ -9,10 +9,10 @@
  *
  *   bun bench/string.bench.ts
  */
-import { bench, group, run, summary } from "mitata";
 import { Client } from "../src/server/client.ts";
 import { Server } from "../src/server/server.ts";
 import { LL_NOTHING, Logger } from "../src/util/log.ts";
+import { add, runAll } from "./harness.ts";
 
 const logger = new Logger();
 logger.level = LL_NOTHING;
@@ -45,23 +45,17 @@ const setPipeline = enc.encode(keys.slice(0, 100).map((k) => resp(["SET", k, "xx
 const getPipeline = enc.encode(keys.slice(0, 100).map((k) => resp(["GET", k])).join(""));
 const incrPipeline = enc.encode(keys.slice(0, 100).map(() => resp(["INCR", "counter"])).join(""));
 
-group("dispatch (argv in, reply bytes out)", () => {
-  summary(() => {
-    bench("SET key value", () => dispatch(setArgs));
-    bench("GET key", () => dispatch(getArgs));
-    bench("INCR key", () => dispatch(incrArgs));
-    bench("SET key value EX 1000", () => dispatch(setExArgs));
-    bench("INCRBYFLOAT key 0.1", () => dispatch(incrFloatArgs));
-    bench("MGET 4 keys", () => dispatch(mgetArgs));
-  });
-});
+const D = "dispatch (argv in, reply bytes out)";
+add(D, "SET key value", () => dispatch(setArgs));
+add(D, "GET key", () => dispatch(getArgs));
+add(D, "INCR key", () => dispatch(incrArgs));
+add(D, "SET key value EX 1000", () => dispatch(setExArgs));
+add(D, "INCRBYFLOAT key 0.1", () => dispatch(incrFloatArgs));
+add(D, "MGET 4 keys", () => dispatch(mgetArgs));
 
-group("pipeline of 100 (RESP in, RESP out)", () => {
-  summary(() => {
-    bench("100 x SET", () => server.onData(client, setPipeline));
-    bench("100 x GET", () => server.onData(client, getPipeline));
-    bench("100 x INCR", () => server.onData(client, incrPipeline));
-  });
-});
+const P = "pipeline of 100 (RESP in, RESP out)";
+add(P, "100 x SET", () => server.onData(client, setPipeline));
+add(P, "100 x GET", () => server.onData(client, getPipeline));
+add(P, "100 x INCR", () => server.onData(client, incrPipeline));
 
-await run();
+if (import.meta.main) await runAll();
