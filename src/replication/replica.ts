@@ -35,6 +35,7 @@ export interface ReplicaHost {
 }
 
 const MAX_BULK = Number.MAX_SAFE_INTEGER;
+const EMPTY = new Uint8Array(0);
 
 export class ReplicaLink {
   state: LinkState = "connect";
@@ -52,6 +53,8 @@ export class ReplicaLink {
   private sock: Socket<undefined> | null = null;
   private stopped = false;
   private inbuf = new Uint8Array(0);
+  /** Stream bytes received but not yet part of a complete command (see forwardApplied). */
+  private unforwarded: Uint8Array = EMPTY;
   private handshakeStep = 0;
   private rdbChunks: Uint8Array[] = [];
   private eofMark: Uint8Array | null = null;
@@ -325,6 +328,7 @@ export class ReplicaLink {
 
   private becomeConnected(): void {
     this.state = "connected";
+    this.unforwarded = EMPTY;
     this.readOffset = this.offset;
     this.reader = new RespReader({ maxBulkLen: MAX_BULK, queryBufferLimit: MAX_BULK });
     this.reader.fromPrimary = true;
@@ -337,7 +341,6 @@ export class ReplicaLink {
   /** Apply stream bytes: every complete command advances the offset by its exact size. */
   private onStream(d: Uint8Array): void {
     this.readOffset += d.length;
-    this.h.forward(d);
     const r = this.reader;
     // `offset` counts applied commands; bytes of an unfinished command are pending in the reader.
     const base = this.offset;
@@ -357,6 +360,24 @@ export class ReplicaLink {
       }
     }
     r.release();
+    this.forwardApplied(d, this.offset - base);
+  }
+
+  /**
+   * Forward to our own replicas and backlog only the bytes of complete commands (Redis feeds its
+   * sub-replicas what it applied): if the link drops inside a command, the primary resends that
+   * command from our offset, and a half of it already in our backlog would corrupt the history.
+   * `unforwarded` holds the tail of a command cut across chunks.
+   */
+  private forwardApplied(d: Uint8Array, applied: number): void {
+    let src = d;
+    if (this.unforwarded.length > 0) {
+      src = new Uint8Array(this.unforwarded.length + d.length);
+      src.set(this.unforwarded);
+      src.set(d, this.unforwarded.length);
+    }
+    if (applied > 0) this.h.forward(src.subarray(0, applied));
+    this.unforwarded = applied < src.length ? src.slice(applied) : EMPTY;
   }
 }
 

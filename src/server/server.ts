@@ -195,6 +195,10 @@ export class Server {
   readonly repl: ReplicationPrimary;
   /** Our link to a primary when we are a replica. */
   replica: ReplicaLink | null = null;
+  /** True while we follow a primary (the replication layer asks). */
+  isReplica(): boolean {
+    return this.replica !== null;
+  }
   /** The client applying the primary's stream (CF_PRIMARY). */
   private primaryClient: Client | null = null;
   /** True while EXEC runs its queued commands (set by the transactions family). */
@@ -418,7 +422,8 @@ export class Server {
   async start(): Promise<void> {
     this.loadData();
     const of = this.config.get("replicaof").trim().split(/\s+/);
-    if (of.length === 2) this.replicaof(of[0]!, Number(of[1]));
+    // No cached primary at startup (the RDB keeps no replication ID here): PSYNC ? -1, as Redis.
+    if (of.length === 2) this.replicaof(of[0]!, Number(of[1]), false);
     const port = this.ephemeral ? 0 : this.config.getInt("port");
     const err = this.listenTcp(port, this.config.get("bind"));
     if (err !== null) throw new Error(err);
@@ -881,9 +886,13 @@ export class Server {
   // ---------------------------------------------------------------------------------------------
   // Replication (replica side and WAIT)
 
-  /** REPLICAOF host port: drop our replicas' sync state, connect, resync. */
-  replicaof(host: string, port: number): void {
-    const cached = this.replica === null ? { replid: this.repl.replid, offset: this.repl.offset } : { replid: this.replica.replid, offset: this.replica.offset };
+  /**
+   * REPLICAOF host port: drop our replicas' sync state, connect, resync. A primary turning replica
+   * offers its own history for a partial resync (`ownHistory`), as Redis does with
+   * replicationCacheMasterUsingMyself; a replica switching primaries offers its current one.
+   */
+  replicaof(host: string, port: number, ownHistory = true): void {
+    const cached = this.replica !== null ? { replid: this.replica.replid, offset: this.replica.offset } : ownHistory ? { replid: this.repl.replid, offset: this.repl.offset } : null;
     this.replica?.stop();
     this.ks.replica = true;
     this.log.role = "S";
@@ -912,10 +921,12 @@ export class Server {
         if (this.aof.enabled) this.aof.startRewrite();
       },
       onContinue: (newReplid) => {
-        if (newReplid !== null) this.repl.adopt(newReplid, this.replica?.offset ?? this.repl.offset);
+        this.repl.continueFrom(newReplid, this.replica?.offset ?? this.repl.offset);
+        // Our replicas must learn the new ID: they reconnect and continue with it as replid2.
+        if (newReplid !== null) this.repl.disconnectAll();
       },
       forward: (b) => this.repl.forward(b),
-    }, cached.offset >= 0 && cached.replid !== "?" ? cached : null);
+    }, cached !== null && cached.offset >= 0 && cached.replid !== "?" ? cached : null);
     this.replica = link;
     this.log.notice(`Connecting to MASTER ${host}:${port}`);
     link.start();
@@ -930,6 +941,8 @@ export class Server {
     this.ks.replica = false;
     this.log.role = "M";
     if (link.offset >= 0 && link.replid !== "?") this.repl.promoteFrom(link.replid, link.offset);
+    // Our own replicas reconnect to learn the new replication ID (they continue partially).
+    this.repl.disconnectAll();
     this.log.notice("MASTER MODE enabled (user request from 'id=?')");
   }
 
