@@ -91,7 +91,7 @@ function execCommand(c: CommandContext): void {
   const execArgv = c.argv;
   const execSpec = c.cmd;
   const outerBuffer = server.propBuffer;
-  const buffer: { dbid: number; argv: Uint8Array[] }[] = [];
+  const buffer: { dbid: number; argv: Uint8Array[]; aof: boolean }[] = [];
   if (outerBuffer === null) server.propBuffer = buffer;
   c.out.arrayLen(queued.length);
   try {
@@ -107,9 +107,12 @@ function execCommand(c: CommandContext): void {
     if (outerBuffer === null) server.propBuffer = null;
     discardTransaction(c);
   }
-  if (buffer.length > 0) {
+  // Redis 7.0 wraps only when more than one command propagated; MULTI/EXEC then go to the AOF
+  // and the replicas alike, even when what they wrap goes to replicas only (PUBLISH).
+  if (buffer.length === 1) server.propagate(buffer[0]!.dbid, buffer[0]!.argv, true, buffer[0]!.aof);
+  else if (buffer.length > 1) {
     server.propagate(buffer[0]!.dbid, [MULTI]);
-    for (const p of buffer) server.propagate(p.dbid, p.argv);
+    for (const p of buffer) server.propagate(p.dbid, p.argv, true, p.aof);
     server.propagate(buffer[buffer.length - 1]!.dbid, [EXEC]);
   }
 }

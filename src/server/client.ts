@@ -59,6 +59,8 @@ export class Client {
   propArgv: Uint8Array[] | null = null;
   /** Propagate this command even if it changed nothing (Redis's forceCommandPropagation). */
   forcePropagation = false;
+  /** Propagate this command to replicas only, not the AOF (PUBLISH: Redis's PROPAGATE_REPL). */
+  forceReplPropagation = false;
   readonly createdAt: number;
   lastInteraction: number;
   addr = "";

@@ -828,6 +828,7 @@ export class Server {
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
     c.forcePropagation = false;
+    c.forceReplPropagation = false;
     const t0 = performance.now();
     this.callDepth++;
     try {
@@ -856,7 +857,11 @@ export class Server {
     if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
       c.woff = this.repl.offset;
+    } else if (c.forceReplPropagation && !this.loading && (c.flags & CF_PRIMARY) === 0) {
+      this.propagate(c.db.id, c.argv, true, false);
     }
+    // Consumed: EXEC must not inherit the flag from the last command it ran.
+    c.forceReplPropagation = false;
   }
 
   /** Depth of nested `call`s (EXEC runs its queued commands through `call`). */
@@ -866,20 +871,20 @@ export class Server {
    * While non-null, propagated writes are collected here instead of sent (EXEC wraps what its
    * commands propagated in MULTI ... EXEC).
    */
-  propBuffer: { dbid: number; argv: Uint8Array[] }[] | null = null;
+  propBuffer: { dbid: number; argv: Uint8Array[]; aof: boolean }[] | null = null;
 
   /**
    * Send a write to every subscriber of the write stream (AOF) and to replicas. Commands applied
    * from our own primary reach our replicas as the primary's raw stream instead (`toReplicas`).
-   * Copies argv (request views die after return).
+   * `toAof` false sends to replicas only (PUBLISH). Copies argv (request views die after return).
    */
-  propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
+  propagate(dbid: number, argv: Uint8Array[], toReplicas = true, toAof = true): void {
     const copy = argv.map((a) => a.slice());
     if (this.propBuffer !== null) {
-      this.propBuffer.push({ dbid, argv: copy });
+      this.propBuffer.push({ dbid, argv: copy, aof: toAof });
       return;
     }
-    for (const p of this.propagators) p(dbid, copy);
+    if (toAof) for (const p of this.propagators) p(dbid, copy);
     if (toReplicas) this.repl.feed(dbid, copy);
   }
 
