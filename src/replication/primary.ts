@@ -89,6 +89,8 @@ export class ReplicationPrimary {
 
   constructor(private readonly host: PrimaryHost) {
     this.noReplicasSince = host.clock();
+    // PINGs go out every repl-ping-replica-period counted from startup, as Redis's cron does.
+    this.lastPing = host.clock();
   }
 
   get offset(): number {

@@ -325,7 +325,14 @@ export class Server {
     });
     this.infoSections.set("replication", (s) => infoFields(replicationInfoLines(s)));
     this.repl.onAck = () => this.checkWaiters();
+    this.gauges.connectedReplicas = () => this.repl.links.size;
     this.onClientClose.push((c) => {
+      // CLIENT KILL TYPE master: drop the link; it reconnects and continues with PSYNC.
+      if (c === this.primaryClient) {
+        this.primaryClient = null;
+        this.primaryDbId = c.db.id;
+        this.replica?.dropLink();
+      }
       this.repl.dropReplica(c.id);
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
@@ -921,6 +928,9 @@ export class Server {
       },
       applyCommand: (argv) => this.applyPrimaryCommand(argv),
       onFullSync: (replid, offset) => {
+        // The primary's stream after a full sync starts in db 0 (it sends SELECT before anything
+        // else); after a partial one it continues in the db the previous link left selected.
+        this.primaryDbId = 0;
         this.repl.adopt(replid, offset);
         this.repl.disconnectAll();
         if (this.aof.enabled) this.aof.startRewrite();
@@ -931,6 +941,9 @@ export class Server {
         if (newReplid !== null) this.repl.disconnectAll();
       },
       forward: (b) => this.repl.forward(b),
+      inTransaction: () => this.primaryClient !== null && (this.primaryClient.flags & CF_MULTI) !== 0,
+      onLinkUp: (sock) => this.attachPrimaryClient(sock),
+      onLinkDown: () => this.detachPrimaryClient(),
     }, cached !== null && cached.offset >= 0 && cached.replid !== "?" ? cached : null);
     this.replica = link;
     this.log.notice(`Connecting to MASTER ${host}:${port}`);
@@ -951,6 +964,34 @@ export class Server {
     this.log.notice("MASTER MODE enabled (user request from 'id=?')");
   }
 
+  /**
+   * The link to our primary is streaming: its commands run as a client of type master, listed
+   * by CLIENT LIST (flags=M), counted in connected_clients, killable by CLIENT KILL TYPE master.
+   */
+  private attachPrimaryClient(sock: { localAddress?: string; localPort?: number } | null): void {
+    this.detachPrimaryClient();
+    const c = new Client(this, null, new ReplyWriter(1024));
+    c.flags |= CF_PRIMARY | CF_FAKE;
+    c.user = "(superuser)"; // as CLIENT LIST shows Redis's master client
+    c.addr = this.replica === null ? "" : `${this.replica.host}:${this.replica.port}`;
+    if (sock !== null && sock.localAddress !== undefined) c.laddr = `${sock.localAddress}:${sock.localPort ?? 0}`;
+    c.db = this.ks.dbs[this.primaryDbId] ?? this.ks.dbs[0]!;
+    this.clients.set(c.id, c);
+    this.primaryClient = c;
+  }
+
+  /** The link is gone: forget its client (a transaction it had open is discarded with it). */
+  private detachPrimaryClient(): void {
+    const c = this.primaryClient;
+    if (c === null) return;
+    this.primaryClient = null;
+    this.primaryDbId = c.db.id;
+    if (this.clients.delete(c.id)) for (const h of this.onClientClose) h(c);
+  }
+
+  /** Database the primary's stream had selected when its client went away. */
+  private primaryDbId = 0;
+
   /** Apply one command of our primary's stream. */
   private applyPrimaryCommand(argv: Uint8Array[]): void {
     let c = this.primaryClient;
@@ -961,6 +1002,7 @@ export class Server {
       this.primaryClient = c;
     }
     c.argv = argv;
+    c.lastInteraction = this.clock();
     let spec = this.registry.lookup(argv[0]!);
     if (spec !== null && spec.subcommands !== null && argv.length >= 2) spec = spec.subcommands.get(lowerName(argv[1]!)) ?? null;
     if (spec === null) {
