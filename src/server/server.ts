@@ -908,6 +908,8 @@ export class Server {
     this.replica?.stop();
     this.ks.replica = true;
     this.log.role = "S";
+    // CONFIG GET/REWRITE replicaof show where we replicate from now (Sentinel rewrites it).
+    this.config.set("replicaof", `${host} ${port}`);
     this.repl.disconnectAll();
     const server = this;
     const link = new ReplicaLink(host, port, {
@@ -957,6 +959,7 @@ export class Server {
     link.stop();
     this.replica = null;
     this.ks.replica = false;
+    this.config.set("replicaof", "");
     this.log.role = "M";
     if (link.offset >= 0 && link.replid !== "?") this.repl.promoteFrom(link.replid, link.offset);
     // Our own replicas reconnect to learn the new replication ID (they continue partially).
