@@ -11,18 +11,27 @@
  */
 import { Snapshot } from "../persistence/snapshot.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
-import { encodeCommand } from "../persistence/aof.ts";
 import type { Keyspace } from "../store/database.ts";
 import { Backlog } from "./backlog.ts";
+import { encodeStreamCommand } from "./stream.ts";
 
 const enc = new TextEncoder();
 const NEWLINE = enc.encode("\n");
+const PING = encodeStreamCommand([enc.encode("PING")]);
+const GETACK = encodeStreamCommand([enc.encode("REPLCONF"), enc.encode("GETACK"), enc.encode("*")]);
+/** SELECT <db> encodings, built on first use. */
+const selects: Uint8Array[] = [];
+function selectCommand(db: number): Uint8Array {
+  return (selects[db] ??= encodeStreamCommand([enc.encode("SELECT"), enc.encode(String(db))]));
+}
 
 /** The replica connection as the primary sees it (implemented by the server's Client). */
 export interface ReplicaConn {
   id: number;
   addr: string;
   write(b: Uint8Array): void;
+  /** Like write, for bytes never mutated afterwards (shared, not copied). */
+  deliver(b: Uint8Array): void;
   close(): void;
   /** Bytes queued for the socket (output buffer limits). */
   readonly queuedBytes: number;
@@ -131,18 +140,59 @@ export class ReplicationPrimary {
     // primary's stream (forward), or offsets would drift apart (Redis's replicationFeedSlaves).
     if (this.host.isReplica()) return;
     if (dbid !== this.selectedDb) {
-      this.appendStream(encodeCommand([enc.encode("SELECT"), enc.encode(String(dbid))]));
+      this.appendStream(selectCommand(dbid));
       this.selectedDb = dbid;
     }
-    this.appendStream(encodeCommand(argv));
+    this.appendStream(encodeStreamCommand(argv));
   }
 
+  /**
+   * Append to the backlog now (offsets are exact at once) and queue for online replicas. The
+   * queue is written once per event-loop turn (setImmediate), so the writes of every client
+   * served in that turn reach each replica in one socket write, as Redis's beforeSleep does;
+   * a write per command or per client batch costs a syscall each. `b` is never mutated.
+   */
   private appendStream(b: Uint8Array): void {
     this.backlog!.append(b);
+    let online = false;
     for (const l of this.links.values()) {
-      if (l.state === RS_ONLINE) l.conn.write(b);
+      if (l.state === RS_ONLINE) online = true;
       else l.pending.push(b);
     }
+    if (!online) return;
+    this.outQueue.push(b);
+    if (!this.outScheduled) {
+      this.outScheduled = true;
+      setImmediate(() => {
+        this.outScheduled = false;
+        this.flushStream();
+      });
+    }
+  }
+
+  private outQueue: Uint8Array[] = [];
+  private outScheduled = false;
+
+  /**
+   * Write queued stream bytes to the replicas online now. Called before any replica goes online,
+   * so a replica never gets bytes from before its sync point (its backlog or RDB has them).
+   */
+  flushStream(): void {
+    const parts = this.outQueue;
+    if (parts.length === 0) return;
+    this.outQueue = [];
+    let buf = parts[0]!;
+    if (parts.length > 1) {
+      let n = 0;
+      for (const p of parts) n += p.length;
+      buf = new Uint8Array(n);
+      let o = 0;
+      for (const p of parts) {
+        buf.set(p, o);
+        o += p.length;
+      }
+    }
+    for (const l of this.links.values()) if (l.state === RS_ONLINE) l.conn.deliver(buf);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -198,6 +248,7 @@ export class ReplicationPrimary {
     if (replid !== null) {
       const why = this.partialRefusal(replid, offset, link);
       if (why === null) {
+        this.flushStream();
         link.state = RS_ONLINE;
         conn.write(enc.encode(link.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : "+CONTINUE\r\n"));
         const data = this.backlog!.readFrom(offset);
@@ -286,8 +337,9 @@ export class ReplicationPrimary {
             t.conn.write(enc.encode(`$${n}\r\n`));
             for (const c of collected[i]!) t.conn.write(c);
           }
+          this.flushStream();
           t.state = RS_ONLINE;
-          for (const b of t.pending) t.conn.write(b);
+          for (const b of t.pending) t.conn.deliver(b);
           t.pending = [];
           this.host.log.notice(`Synchronization with replica ${replicaName(t)} succeeded`);
         });
@@ -338,7 +390,7 @@ export class ReplicationPrimary {
       if (now - this.lastPing >= period) {
         this.lastPing = now;
         // Only a top-level primary pings: a replica forwards its primary's PINGs.
-        if (this.backlog !== null && !this.host.isReplica()) this.appendStream(encodeCommand([enc.encode("PING")]));
+        if (this.backlog !== null && !this.host.isReplica()) this.appendStream(PING);
       }
       const timeout = this.host.config.getInt("repl-timeout") * 1000;
       for (const l of [...this.links.values()]) {
@@ -365,7 +417,7 @@ export class ReplicationPrimary {
   /** Send REPLCONF GETACK * to every online replica (WAIT). */
   requestAcks(): void {
     if (this.backlog === null) return;
-    this.appendStream(encodeCommand([enc.encode("REPLCONF"), enc.encode("GETACK"), enc.encode("*")]));
+    this.appendStream(GETACK);
   }
 
   /** Number of online replicas that acknowledged at least `offset`. */

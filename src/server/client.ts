@@ -31,6 +31,7 @@ export interface ReplicaConnAdapter {
   readonly id: number;
   readonly addr: string;
   write(b: Uint8Array): void;
+  deliver(b: Uint8Array): void;
   close(): void;
   readonly queuedBytes: number;
 }
@@ -218,6 +219,7 @@ export class Client {
         id: c.id,
         addr: c.addr,
         write: (b: Uint8Array) => c.send(b),
+        deliver: (b: Uint8Array) => c.deliver(b),
         close: () => c.close(),
         get queuedBytes() {
           return c.queuedBytes;

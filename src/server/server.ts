@@ -92,6 +92,7 @@ export interface CommandStats {
   failed: Float64Array;
 }
 
+/** A write-stream subscriber. `argv` may be views into a request: encode or copy, never keep. */
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
 export type KeyHook = (db: Database, key: Uint8Array) => void;
@@ -883,16 +884,16 @@ export class Server {
   /**
    * Send a write to every subscriber of the write stream (AOF) and to replicas. Commands applied
    * from our own primary reach our replicas as the primary's raw stream instead (`toReplicas`).
-   * `toAof` false sends to replicas only (PUBLISH). Copies argv (request views die after return).
+   * `toAof` false sends to replicas only (PUBLISH). Subscribers encode at once, so argv is
+   * copied only when kept for later (EXEC's buffer): request views die after return.
    */
   propagate(dbid: number, argv: Uint8Array[], toReplicas = true, toAof = true): void {
-    const copy = argv.map((a) => a.slice());
     if (this.propBuffer !== null) {
-      this.propBuffer.push({ dbid, argv: copy, aof: toAof });
+      this.propBuffer.push({ dbid, argv: argv.map((a) => a.slice()), aof: toAof });
       return;
     }
-    if (toAof) for (const p of this.propagators) p(dbid, copy);
-    if (toReplicas) this.repl.feed(dbid, copy);
+    if (toAof) for (const p of this.propagators) p(dbid, argv);
+    if (toReplicas) this.repl.feed(dbid, argv);
   }
 
   // ---------------------------------------------------------------------------------------------
