@@ -67,6 +67,8 @@ export class ReplicaLink {
   private handshakeStep = 0;
   private rdbChunks: Uint8Array[] = [];
   private eofMark: Uint8Array | null = null;
+  /** Last bytes of the EOF-marked payload received so far (at most the mark's length). */
+  private eofTail: Uint8Array = EMPTY;
   private reader = new RespReader({ maxBulkLen: MAX_BULK, queryBufferLimit: MAX_BULK });
   private ackTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -271,6 +273,7 @@ export class ReplicaLink {
           this.syncStartedAt = this.h.clock();
           this.rdbChunks = [];
           this.eofMark = null;
+          this.eofTail = EMPTY;
           this.syncExpected = -2; // header not seen yet
           this.syncReceived = 0;
           this.h.log.notice(`Full resync from master: ${this.replid}:${this.offset}`);
@@ -328,19 +331,24 @@ export class ReplicaLink {
       this.finishSync(data.subarray(take.length));
       return true;
     }
-    // EOF-marked: the payload ends with the 40-byte mark.
-    this.rdbChunks.push(data.slice());
-    this.syncReceived += data.length;
-    const all = concat(this.rdbChunks);
+    // EOF-marked: the payload ends with the 40-byte mark. Search only the new bytes plus the
+    // last mark-length bytes before them (the mark may straddle chunks): linear in the payload.
     const mark = this.eofMark!;
-    if (all.length < mark.length) return false;
-    const idx = indexOf(all, mark, Math.max(0, all.length - data.length - mark.length));
+    const tail = this.eofTail;
+    const win = tail.length === 0 ? data : concat([tail, data]);
+    const idx = Buffer.from(win.buffer, win.byteOffset, win.length).indexOf(mark);
     if (idx < 0) {
-      this.rdbChunks = [all];
+      this.rdbChunks.push(data.slice());
+      this.syncReceived += data.length;
+      this.eofTail = win.slice(Math.max(0, win.length - mark.length));
       return false;
     }
-    this.rdbChunks = [all.subarray(0, idx)];
-    this.finishSync(all.subarray(idx + mark.length));
+    const cut = idx - tail.length; // where the mark starts in `data` (< 0: in earlier chunks)
+    if (cut >= 0) this.rdbChunks.push(data.slice(0, cut));
+    else dropLast(this.rdbChunks, -cut);
+    this.syncReceived += cut;
+    this.eofTail = EMPTY;
+    this.finishSync(data.subarray(cut + mark.length));
     return true;
   }
 
@@ -445,10 +453,16 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
-  outer: for (let i = from; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
+/** Remove the last `n` bytes held in `chunks`. */
+function dropLast(chunks: Uint8Array[], n: number): void {
+  while (n > 0 && chunks.length > 0) {
+    const last = chunks[chunks.length - 1]!;
+    if (last.length <= n) {
+      chunks.pop();
+      n -= last.length;
+    } else {
+      chunks[chunks.length - 1] = last.subarray(0, last.length - n);
+      n = 0;
+    }
   }
-  return -1;
 }
