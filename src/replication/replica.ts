@@ -255,7 +255,20 @@ export class ReplicaLink {
         if (err !== null) return this.abort(`Unable to AUTH to MASTER: -${err}`);
         this.sendListeningPort();
         return true;
-      case 2: // REPLCONF listening-port
+      case 2: {
+        // REPLCONF listening-port (an error is not fatal, as in Redis); then ip-address when
+        // replica-announce-ip is set, so the primary's INFO (read by Sentinel) shows it.
+        const ip = this.h.config.get("replica-announce-ip");
+        if (ip !== "") {
+          this.handshakeStep = 5;
+          this.send(["REPLCONF", "ip-address", ip]);
+          return true;
+        }
+        this.handshakeStep = 3;
+        this.send(["REPLCONF", "capa", "eof", "capa", "psync2"]);
+        return true;
+      }
+      case 5: // REPLCONF ip-address
         this.handshakeStep = 3;
         this.send(["REPLCONF", "capa", "eof", "capa", "psync2"]);
         return true;

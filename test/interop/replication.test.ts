@@ -237,6 +237,20 @@ describe.skipIf(!have)("what Sentinel and operators rely on, as in Redis 7.0", (
     expect(kRole.slice(0, 3)).toEqual(rRole.slice(0, 3));
   }, 30_000);
 
+  test("replica-announce-ip/port reach the primary's INFO (what Sentinel reads), both ways with Redis", async () => {
+    const kp = await kedis();
+    const rp = await redis();
+    const kr = await kedis({ "replica-announce-ip": "10.1.2.3", "replica-announce-port": "7777", "replica-announced": "no" });
+    const rr = await redis(["--replica-announce-ip", "10.1.2.3", "--replica-announce-port", "7777", "--replica-announced", "no"]);
+    const [kpc, rpc, krc, rrc] = await Promise.all([kp.client(), rp.client(), kr.client(), rr.client()]);
+    await krc.call("REPLICAOF", "127.0.0.1", rp.port);
+    await rrc.call("REPLICAOF", "127.0.0.1", kp.port);
+    await until("links up", async () => (await info(rpc, "slave0")).includes("state=online") && (await info(kpc, "slave0")).includes("state=online"));
+    for (const c of [rpc, kpc]) expect(await info(c, "slave0")).toMatch(/^ip=10\.1\.2\.3,port=7777,state=online,/);
+    expect(await info(krc, "replica_announced")).toBe("0");
+    expect(await info(rrc, "replica_announced")).toBe("0");
+  }, 30_000);
+
   test("min-replicas-to-write: writes get NOREPLICAS (queued ones abort EXEC) until a good replica is attached", async () => {
     const d = (await Differ.start({ "min-replicas-to-write": "1", "repl-diskless-sync-delay": "0" }, ["--min-replicas-to-write", "1", "--repl-diskless-sync-delay", "0"]))!;
     cleanup.push(() => d.stop());
