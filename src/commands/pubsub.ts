@@ -69,10 +69,14 @@ function sunsubscribeCommand(c: CommandContext): void {
 
 function publishCommand(c: CommandContext): void {
   c.out.integer(c.server.pubsub.publish(c.argv[1]!, c.argv[2]!));
+  // Replicas get PUBLISH too (their subscribers hear it; Sentinel's hello relies on it), the
+  // AOF does not.
+  c.forceReplPropagation = true;
 }
 
 function spublishCommand(c: CommandContext): void {
   c.out.integer(c.server.pubsub.spublish(c.argv[1]!, c.argv[2]!));
+  c.forceReplPropagation = true; // as PUBLISH, outside cluster mode
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { E, fail } from "../protocol/errors.ts";
 import { ReplyWriter } from "../protocol/resp/writer.ts";
 import { intArg, is, latin1, text } from "./args.ts";
+import { CF_MONITOR, CF_REPLICA } from "./client-flags.ts";
 import type { CommandContext } from "./context.ts";
 import type { CommandFamily } from "./spec.ts";
 
@@ -36,8 +37,20 @@ function replconfCommand(c: CommandContext): void {
   c.out.ok();
 }
 
-function psyncCommand(c: CommandContext): void {
+/**
+ * Redis's checks before SYNC/PSYNC, in its order. False: ignore the command (already a replica
+ * or a monitor).
+ */
+function syncAllowed(c: CommandContext): boolean {
+  if (c.flags & (CF_REPLICA | CF_MONITOR)) return false;
   if (c.server.replica !== null && !c.server.replica.linkUp) fail("NOMASTERLINK Can't SYNC while not connected with my master");
+  // The RDB must not interleave with replies to commands pipelined before it.
+  if (c.out.len > 0 || c.queuedBytes > 0) fail("ERR SYNC and PSYNC are invalid with pending output");
+  return true;
+}
+
+function psyncCommand(c: CommandContext): void {
+  if (!syncAllowed(c)) return;
   const replid = latin1(c.argv[1]!);
   const off = Number(latin1(c.argv[2]!));
   c.markReplica();
@@ -45,7 +58,7 @@ function psyncCommand(c: CommandContext): void {
 }
 
 function syncCommand(c: CommandContext): void {
-  if (c.server.replica !== null && !c.server.replica.linkUp) fail("NOMASTERLINK Can't SYNC while not connected with my master");
+  if (!syncAllowed(c)) return;
   c.markReplica();
   c.server.repl.psync(c.replicaConn(), null, -1);
 }

@@ -91,7 +91,7 @@ function execCommand(c: CommandContext): void {
   const execArgv = c.argv;
   const execSpec = c.cmd;
   const outerBuffer = server.propBuffer;
-  const buffer: { dbid: number; argv: Uint8Array[] }[] = [];
+  const buffer: { dbid: number; argv: Uint8Array[]; aof: boolean }[] = [];
   if (outerBuffer === null) server.propBuffer = buffer;
   c.out.arrayLen(queued.length);
   try {
@@ -107,12 +107,15 @@ function execCommand(c: CommandContext): void {
     if (outerBuffer === null) server.propBuffer = null;
     discardTransaction(c);
   }
-  if (buffer.length > 0) {
-    // A replica applying its primary's transaction forwards the primary's raw stream to its own
-    // replicas instead (see Server.propagate).
-    const toReplicas = (c.flags & CF_PRIMARY) === 0;
+  // Redis 7.0 wraps only when more than one command propagated; MULTI/EXEC then go to the AOF
+  // and the replicas alike, even when what they wrap goes to replicas only (PUBLISH). A replica
+  // applying its primary's transaction forwards the primary's raw stream to its own replicas
+  // instead (see Server.propagate), so it sends them nothing here.
+  const toReplicas = (c.flags & CF_PRIMARY) === 0;
+  if (buffer.length === 1) server.propagate(buffer[0]!.dbid, buffer[0]!.argv, toReplicas, buffer[0]!.aof);
+  else if (buffer.length > 1) {
     server.propagate(buffer[0]!.dbid, [MULTI], toReplicas);
-    for (const p of buffer) server.propagate(p.dbid, p.argv, toReplicas);
+    for (const p of buffer) server.propagate(p.dbid, p.argv, toReplicas, p.aof);
     server.propagate(buffer[buffer.length - 1]!.dbid, [EXEC], toReplicas);
   }
 }

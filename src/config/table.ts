@@ -221,6 +221,10 @@ const replicaofCodec: SpecialCodec = {
     if (port === null || port < 0n || port > 65535n) return { error: "Invalid master port" };
     return `${words[0]} ${port}`;
   },
+  // A primary has no replicaof line: CONFIG REWRITE blanks an old one, as Redis does.
+  rewrite(value) {
+    return value === "" ? [] : [{ args: value, force: true }];
+  },
 };
 
 const oomValuesCodec: SpecialCodec = {

@@ -39,7 +39,14 @@ export class Backlog {
       this.histlen = size;
       return;
     }
-    const first = Math.min(b.length, size - this.idx);
+    if (b.length <= size - this.idx) {
+      // No wrap (the common case): one copy, no views.
+      this.buf.set(b, this.idx);
+      this.idx = (this.idx + b.length) % size;
+      this.histlen = Math.min(size, this.histlen + b.length);
+      return;
+    }
+    const first = size - this.idx;
     this.buf.set(b.subarray(0, first), this.idx);
     if (first < b.length) this.buf.set(b.subarray(first), 0);
     this.idx = (this.idx + b.length) % size;

@@ -34,7 +34,7 @@ export function replicationInfoLines(s: ReplInfoSource): string[] {
       );
     }
     if (!r.linkUp) out.push(`master_link_down_since_seconds:${Math.floor((now - r.linkDownSince) / 1000)}`);
-    out.push(`slave_priority:${s.config.getInt("replica-priority")}`, `slave_read_only:${s.config.getBool("replica-read-only") ? 1 : 0}`, "replica_announced:1");
+    out.push(`slave_priority:${s.config.getInt("replica-priority")}`, `slave_read_only:${s.config.getBool("replica-read-only") ? 1 : 0}`, `replica_announced:${s.config.getBool("replica-announced") ? 1 : 0}`);
   }
   const repl = s.repl;
   const online = [...repl.links.values()];

@@ -11,18 +11,27 @@
  */
 import { Snapshot } from "../persistence/snapshot.ts";
 import type { AuxInfo } from "../persistence/rdb/save.ts";
-import { encodeCommand } from "../persistence/aof.ts";
 import type { Keyspace } from "../store/database.ts";
 import { Backlog } from "./backlog.ts";
+import { encodeStreamCommand } from "./stream.ts";
 
 const enc = new TextEncoder();
 const NEWLINE = enc.encode("\n");
+const PING = encodeStreamCommand([enc.encode("PING")]);
+const GETACK = encodeStreamCommand([enc.encode("REPLCONF"), enc.encode("GETACK"), enc.encode("*")]);
+/** SELECT <db> encodings, built on first use. */
+const selects: Uint8Array[] = [];
+function selectCommand(db: number): Uint8Array {
+  return (selects[db] ??= encodeStreamCommand([enc.encode("SELECT"), enc.encode(String(db))]));
+}
 
 /** The replica connection as the primary sees it (implemented by the server's Client). */
 export interface ReplicaConn {
   id: number;
   addr: string;
   write(b: Uint8Array): void;
+  /** Like write, for bytes never mutated afterwards (shared, not copied). */
+  deliver(b: Uint8Array): void;
   close(): void;
   /** Bytes queued for the socket (output buffer limits). */
   readonly queuedBytes: number;
@@ -53,6 +62,14 @@ export interface PrimaryHost {
   config: { get(name: string): string; getInt(name: string): number; getBool(name: string): boolean };
   log: { notice(m: string): void; warning(m: string): void };
   aux(): AuxInfo;
+  /** True while we follow a primary ourselves. */
+  isReplica(): boolean;
+}
+
+/** "ip:listening-port" as Redis names a replica in its logs. */
+function replicaName(l: ReplicaLink): string {
+  const ip = l.ipAddress !== "" ? l.ipAddress : l.conn.addr.slice(0, l.conn.addr.lastIndexOf(":"));
+  return `${ip}:${l.listeningPort}`;
 }
 
 export function randomReplId(): string {
@@ -72,7 +89,8 @@ export class ReplicationPrimary {
   private selectedDb = -1;
   private snapshot: Snapshot | null = null;
   private lastPing = 0;
-  private noReplicasSince = 0;
+  /** Since when no replica is attached (repl-backlog-ttl counts from here). */
+  private noReplicasSince: number;
   /** INFO stats: sync_full, sync_partial_ok, sync_partial_err. */
   readonly stats = { full: 0, partialOk: 0, partialErr: 0 };
   /**
@@ -83,7 +101,11 @@ export class ReplicationPrimary {
   /** Called when a replica's ACK may satisfy WAITing clients. */
   onAck: (() => void) | null = null;
 
-  constructor(private readonly host: PrimaryHost) {}
+  constructor(private readonly host: PrimaryHost) {
+    this.noReplicasSince = host.clock();
+    // PINGs go out every repl-ping-replica-period counted from startup, as Redis's cron does.
+    this.lastPing = host.clock();
+  }
 
   get offset(): number {
     return this.backlog === null ? this.baseOffset : this.backlog.offset;
@@ -119,19 +141,63 @@ export class ReplicationPrimary {
   /** Propagation subscriber. */
   feed(dbid: number, argv: Uint8Array[]): void {
     if (this.backlog === null) return; // no replica ever attached: nothing to keep
+    // A replica's own writes (replica-read-only no) stay local: its replicas get exactly its
+    // primary's stream (forward), or offsets would drift apart (Redis's replicationFeedSlaves).
+    if (this.host.isReplica()) return;
     if (dbid !== this.selectedDb) {
-      this.appendStream(encodeCommand([enc.encode("SELECT"), enc.encode(String(dbid))]));
+      this.appendStream(selectCommand(dbid));
       this.selectedDb = dbid;
     }
-    this.appendStream(encodeCommand(argv));
+    this.appendStream(encodeStreamCommand(argv));
   }
 
+  /**
+   * Append to the backlog now (offsets are exact at once) and queue for online replicas. The
+   * queue is written once per event-loop turn (setImmediate), so the writes of every client
+   * served in that turn reach each replica in one socket write, as Redis's beforeSleep does;
+   * a write per command or per client batch costs a syscall each. `b` is never mutated.
+   */
   private appendStream(b: Uint8Array): void {
     this.backlog!.append(b);
+    let online = false;
     for (const l of this.links.values()) {
-      if (l.state === RS_ONLINE) l.conn.write(b);
+      if (l.state === RS_ONLINE) online = true;
       else l.pending.push(b);
     }
+    if (!online) return;
+    this.outQueue.push(b);
+    if (!this.outScheduled) {
+      this.outScheduled = true;
+      setImmediate(() => {
+        this.outScheduled = false;
+        this.flushStream();
+      });
+    }
+  }
+
+  private outQueue: Uint8Array[] = [];
+  private outScheduled = false;
+
+  /**
+   * Write queued stream bytes to the replicas online now. Called before any replica goes online,
+   * so a replica never gets bytes from before its sync point (its backlog or RDB has them).
+   */
+  flushStream(): void {
+    const parts = this.outQueue;
+    if (parts.length === 0) return;
+    this.outQueue = [];
+    let buf = parts[0]!;
+    if (parts.length > 1) {
+      let n = 0;
+      for (const p of parts) n += p.length;
+      buf = new Uint8Array(n);
+      let o = 0;
+      for (const p of parts) {
+        buf.set(p, o);
+        o += p.length;
+      }
+    }
+    for (const l of this.links.values()) if (l.state === RS_ONLINE) l.conn.deliver(buf);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -184,22 +250,39 @@ export class ReplicationPrimary {
     this.pendingHandshake.delete(conn.id);
     this.links.set(conn.id, link);
     link.ackTime = this.host.clock();
-    if (replid !== null && this.backlog !== null) {
-      const sameHistory = replid === this.replid || (replid === this.replid2 && offset <= this.secondReplOffset);
-      if (sameHistory && this.backlog.canServe(offset)) {
+    if (replid !== null) {
+      const why = this.partialRefusal(replid, offset, link);
+      if (why === null) {
+        this.flushStream();
         link.state = RS_ONLINE;
         conn.write(enc.encode(link.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : "+CONTINUE\r\n"));
-        const data = this.backlog.readFrom(offset);
+        const data = this.backlog!.readFrom(offset);
         if (data.length > 0) conn.write(data);
-        this.host.log.notice(`Partial resynchronization request from ${conn.addr} accepted. Sending ${data.length} bytes of backlog starting from offset ${offset}.`);
+        this.host.log.notice(`Partial resynchronization request from ${replicaName(link)} accepted. Sending ${data.length} bytes of backlog starting from offset ${offset}.`);
         this.stats.partialOk++;
         return true;
       }
+      this.host.log.notice(why);
+      if (replid !== "?") this.stats.partialErr++;
     }
-    if (replid !== null && replid !== "?") this.stats.partialErr++;
     this.stats.full++;
     this.fullSync(link, replid !== null);
     return false;
+  }
+
+  /** Why PSYNC <replid> <offset> cannot continue from the backlog (Redis's log text), or null. */
+  private partialRefusal(replid: string, offset: number, link: ReplicaLink): string | null {
+    if (replid === "?") return `Full resync requested by replica ${replicaName(link)}`;
+    if (replid !== this.replid && (replid !== this.replid2 || offset > this.secondReplOffset)) {
+      if (replid !== this.replid && replid !== this.replid2) {
+        return `Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '${replid}', my replication IDs are '${this.replid}' and '${this.replid2}')`;
+      }
+      return `Partial resynchronization not accepted: Requested offset for second ID was ${offset}, but I can reply up to ${this.secondReplOffset}`;
+    }
+    if (this.backlog === null || !this.backlog.canServe(offset)) {
+      return `Unable to partial resync with replica ${replicaName(link)} for lack of backlog (Replica request was: ${offset}).`;
+    }
+    return null;
   }
 
   private fullSync(link: ReplicaLink, psync: boolean): void {
@@ -207,7 +290,7 @@ export class ReplicationPrimary {
     link.state = RS_WAIT_BGSAVE;
     link.pending = [];
     link.psync = psync;
-    this.host.log.notice(`Replica ${link.conn.addr} asks for synchronization`);
+    this.host.log.notice(`Replica ${replicaName(link)} asks for synchronization`);
     this.waitingForSnapshot.add(link);
     // Diskless syncs wait repl-diskless-sync-delay seconds so several replicas share one snapshot,
     // as Redis does (newline keep-alives meanwhile).
@@ -259,10 +342,11 @@ export class ReplicationPrimary {
             t.conn.write(enc.encode(`$${n}\r\n`));
             for (const c of collected[i]!) t.conn.write(c);
           }
+          this.flushStream();
           t.state = RS_ONLINE;
-          for (const b of t.pending) t.conn.write(b);
+          for (const b of t.pending) t.conn.deliver(b);
           t.pending = [];
-          this.host.log.notice(`Synchronization with replica ${t.conn.addr} succeeded`);
+          this.host.log.notice(`Synchronization with replica ${replicaName(t)} succeeded`);
         });
         this.startWaiting();
       },
@@ -292,7 +376,7 @@ export class ReplicationPrimary {
     if (l === undefined) return;
     this.links.delete(id);
     this.waitingForSnapshot.delete(l);
-    this.host.log.notice(`Connection with replica ${l.conn.addr} lost.`);
+    this.host.log.notice(`Connection with replica ${replicaName(l)} lost.`);
     if (this.links.size === 0) this.noReplicasSince = this.host.clock();
   }
 
@@ -310,16 +394,19 @@ export class ReplicationPrimary {
       const period = this.host.config.getInt("repl-ping-replica-period") * 1000;
       if (now - this.lastPing >= period && !this.proxying) {
         this.lastPing = now;
-        if (this.backlog !== null) this.appendStream(encodeCommand([enc.encode("PING")]));
+        // Only a top-level primary pings: a replica forwards its primary's PINGs.
+        if (this.backlog !== null && !this.host.isReplica()) this.appendStream(PING);
       }
       const timeout = this.host.config.getInt("repl-timeout") * 1000;
       for (const l of [...this.links.values()]) {
         if (l.state === RS_ONLINE && now - l.ackTime > timeout) {
-          this.host.log.warning(`Disconnecting timedout replica (streaming sync): ${l.conn.addr}`);
+          this.host.log.warning(`Disconnecting timedout replica (streaming sync): ${replicaName(l)}`);
           l.conn.close();
         }
       }
-    } else if (this.backlog !== null) {
+    } else if (this.backlog !== null && !this.host.isReplica()) {
+      // Only a top-level primary frees its backlog: a replica keeps it to serve PSYNC after a
+      // promotion, as Redis does.
       const ttl = this.host.config.getInt("repl-backlog-ttl") * 1000;
       if (ttl > 0 && now - this.noReplicasSince > ttl) {
         // Redis frees the backlog after repl-backlog-ttl without replicas, and changes replid.
@@ -335,7 +422,7 @@ export class ReplicationPrimary {
   /** Send REPLCONF GETACK * to every online replica (WAIT). */
   requestAcks(): void {
     if (this.backlog === null) return;
-    this.appendStream(encodeCommand([enc.encode("REPLCONF"), enc.encode("GETACK"), enc.encode("*")]));
+    this.appendStream(GETACK);
   }
 
   /** Number of online replicas that acknowledged at least `offset`. */
@@ -359,22 +446,55 @@ export class ReplicationPrimary {
     this.replid = randomReplId();
   }
 
-  /** Become a primary continuing a replica's history (REPLICAOF NO ONE). */
+  /**
+   * Become a primary continuing a replica's history (REPLICAOF NO ONE): the inherited ID becomes
+   * replid2, valid up to our offset, under a new ID. The backlog accumulated as a replica is kept,
+   * so replicas that were a little behind us can still continue (PSYNC2).
+   */
   promoteFrom(replid: string, offset: number): void {
+    // The backlog TTL counts from the promotion, not from when we last had replicas.
+    this.noReplicasSince = this.host.clock();
     this.replid = replid;
-    this.baseOffset = offset;
-    this.backlog = null;
+    if (this.backlog === null || this.backlog.offset !== offset) {
+      this.baseOffset = offset;
+      this.backlog = null;
+    }
     this.ensureBacklog();
+    // The first command we propagate selects its database explicitly.
+    this.selectedDb = -1;
     this.shiftReplId();
   }
 
-  /** Take over the replication identity as a replica (we will feed our own sub-replicas). */
+  /**
+   * After a full sync from our primary: take over its replication ID and offset, start a new
+   * history (no secondary ID) and a fresh backlog. Replicas keep a backlog whether or not they
+   * have replicas of their own, so that after a promotion the other replicas, which may be a
+   * little behind, can still continue from it (Redis does the same).
+   */
   adopt(replid: string, offset: number): void {
     this.replid = replid;
     this.replid2 = "0".repeat(40);
     this.secondReplOffset = -1;
     this.baseOffset = offset;
-    if (this.backlog !== null) this.backlog = new Backlog(this.host.config.getInt("repl-backlog-size"), offset);
+    this.backlog = new Backlog(this.host.config.getInt("repl-backlog-size"), offset);
+    this.selectedDb = -1;
+  }
+
+  /**
+   * Partial resync with our primary accepted: a new primary ID (PSYNC2 `+CONTINUE <id>`) becomes
+   * ours and the one we had becomes replid2, valid up to our offset, so our own replicas can
+   * continue too; and we keep a backlog from now on if we had none.
+   */
+  continueFrom(newReplid: string | null, offset: number): void {
+    if (this.backlog === null) {
+      this.baseOffset = offset;
+      this.ensureBacklog();
+    }
+    if (newReplid !== null && newReplid !== this.replid) {
+      this.replid2 = this.replid;
+      this.secondReplOffset = offset + 1;
+      this.replid = newReplid;
+    }
   }
 
   /** Raw bytes received from our own primary, forwarded verbatim to sub-replicas (chaining). */

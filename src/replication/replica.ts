@@ -32,9 +32,16 @@ export interface ReplicaHost {
   onContinue(newReplid: string | null): void;
   /** Stream bytes to forward to sub-replicas. */
   forward(b: Uint8Array): void;
+  /** True while the client applying the stream is inside MULTI. */
+  inTransaction(): boolean;
+  /** The link is synced and streaming (Redis creates its master client here). */
+  onLinkUp(sock: Socket<undefined> | null): void;
+  /** The streaming link is gone (Redis caches or frees its master client here). */
+  onLinkDown(): void;
 }
 
 const MAX_BULK = Number.MAX_SAFE_INTEGER;
+const EMPTY = new Uint8Array(0);
 
 export class ReplicaLink {
   state: LinkState = "connect";
@@ -52,12 +59,21 @@ export class ReplicaLink {
   private sock: Socket<undefined> | null = null;
   private stopped = false;
   private inbuf = new Uint8Array(0);
+  /** Stream bytes received past `forwardedOffset` (see forwardApplied). */
+  private unforwarded: Uint8Array = EMPTY;
+  private forwardedOffset = 0;
+  /** Offset at the end of the last complete command parsed (ahead of `offset` inside MULTI). */
+  private parsedOffset = 0;
   private handshakeStep = 0;
   private rdbChunks: Uint8Array[] = [];
   private eofMark: Uint8Array | null = null;
+  /** Last bytes of the EOF-marked payload received so far (at most the mark's length). */
+  private eofTail: Uint8Array = EMPTY;
   private reader = new RespReader({ maxBulkLen: MAX_BULK, queryBufferLimit: MAX_BULK });
   private ackTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Connection attempt counter (see connect). */
+  private gen = 0;
 
   constructor(
     readonly host: string,
@@ -80,12 +96,19 @@ export class ReplicaLink {
   }
 
   stop(): void {
+    if (this.state === "connected") this.h.onLinkDown();
     this.stopped = true;
+    this.gen++;
     if (this.ackTimer !== null) clearInterval(this.ackTimer);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.sock?.terminate();
     this.sock = null;
     this.state = "none";
+  }
+
+  /** Drop the connection to the primary (CLIENT KILL TYPE master); it reconnects with PSYNC. */
+  dropLink(): void {
+    this.sock?.terminate();
   }
 
   get linkUp(): boolean {
@@ -97,23 +120,34 @@ export class ReplicaLink {
     this.state = "connecting";
     this.handshakeStep = 0;
     this.inbuf = new Uint8Array(0);
+    // Events of an older connection (its close after our reconnect) must not touch this one.
+    const gen = ++this.gen;
+    const lost = (why: string) => {
+      if (gen === this.gen) this.onLinkLost(why);
+    };
     Bun.connect({
       hostname: this.host,
       port: this.port,
       socket: {
         open: (s) => {
+          if (gen !== this.gen) {
+            s.terminate();
+            return;
+          }
           this.sock = s;
           this.lastIo = this.h.clock();
           this.state = "handshake";
           this.h.log.notice(`MASTER <-> REPLICA sync started`);
           this.send(["PING"]);
         },
-        data: (_s, d) => this.onData(d),
-        close: () => this.onLinkLost("connection closed"),
-        error: (_s, e) => this.onLinkLost(e.message),
-        connectError: (_s, e) => this.onLinkLost(e.message),
+        data: (_s, d) => {
+          if (gen === this.gen) this.onData(d);
+        },
+        close: () => lost("connection closed"),
+        error: (_s, e) => lost(e.message),
+        connectError: (_s, e) => lost(e.message),
       },
-    }).catch((e: Error) => this.onLinkLost(e.message));
+    }).catch((e: Error) => lost(e.message));
   }
 
   private onLinkLost(why: string): void {
@@ -121,11 +155,16 @@ export class ReplicaLink {
     const wasUp = this.state === "connected";
     this.sock = null;
     if (this.stopped) return;
+    this.state = "connect";
     if (wasUp) {
       this.linkDownSince = this.h.clock();
       this.h.log.warning(`Connection with master lost (${why}).`);
+      this.h.onLinkDown();
+      // Reconnect at once (Redis 7.0 does, so the backlog is less likely to have moved on).
+      this.h.log.notice(`Reconnecting to MASTER ${this.host}:${this.port}`);
+      this.connect();
+      return;
     }
-    this.state = "connect";
     if (this.retryTimer === null) {
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
@@ -216,7 +255,20 @@ export class ReplicaLink {
         if (err !== null) return this.abort(`Unable to AUTH to MASTER: -${err}`);
         this.sendListeningPort();
         return true;
-      case 2: // REPLCONF listening-port
+      case 2: {
+        // REPLCONF listening-port (an error is not fatal, as in Redis); then ip-address when
+        // replica-announce-ip is set, so the primary's INFO (read by Sentinel) shows it.
+        const ip = this.h.config.get("replica-announce-ip");
+        if (ip !== "") {
+          this.handshakeStep = 5;
+          this.send(["REPLCONF", "ip-address", ip]);
+          return true;
+        }
+        this.handshakeStep = 3;
+        this.send(["REPLCONF", "capa", "eof", "capa", "psync2"]);
+        return true;
+      }
+      case 5: // REPLCONF ip-address
         this.handshakeStep = 3;
         this.send(["REPLCONF", "capa", "eof", "capa", "psync2"]);
         return true;
@@ -234,6 +286,7 @@ export class ReplicaLink {
           this.syncStartedAt = this.h.clock();
           this.rdbChunks = [];
           this.eofMark = null;
+          this.eofTail = EMPTY;
           this.syncExpected = -2; // header not seen yet
           this.syncReceived = 0;
           this.h.log.notice(`Full resync from master: ${this.replid}:${this.offset}`);
@@ -291,19 +344,24 @@ export class ReplicaLink {
       this.finishSync(data.subarray(take.length));
       return true;
     }
-    // EOF-marked: the payload ends with the 40-byte mark.
-    this.rdbChunks.push(data.slice());
-    this.syncReceived += data.length;
-    const all = concat(this.rdbChunks);
+    // EOF-marked: the payload ends with the 40-byte mark. Search only the new bytes plus the
+    // last mark-length bytes before them (the mark may straddle chunks): linear in the payload.
     const mark = this.eofMark!;
-    if (all.length < mark.length) return false;
-    const idx = indexOf(all, mark, Math.max(0, all.length - data.length - mark.length));
+    const tail = this.eofTail;
+    const win = tail.length === 0 ? data : concat([tail, data]);
+    const idx = Buffer.from(win.buffer, win.byteOffset, win.length).indexOf(mark);
     if (idx < 0) {
-      this.rdbChunks = [all];
+      this.rdbChunks.push(data.slice());
+      this.syncReceived += data.length;
+      this.eofTail = win.slice(Math.max(0, win.length - mark.length));
       return false;
     }
-    this.rdbChunks = [all.subarray(0, idx)];
-    this.finishSync(all.subarray(idx + mark.length));
+    const cut = idx - tail.length; // where the mark starts in `data` (< 0: in earlier chunks)
+    if (cut >= 0) this.rdbChunks.push(data.slice(0, cut));
+    else dropLast(this.rdbChunks, -cut);
+    this.syncReceived += cut;
+    this.eofTail = EMPTY;
+    this.finishSync(data.subarray(cut + mark.length));
     return true;
   }
 
@@ -325,6 +383,9 @@ export class ReplicaLink {
 
   private becomeConnected(): void {
     this.state = "connected";
+    this.unforwarded = EMPTY;
+    this.parsedOffset = this.forwardedOffset = this.offset;
+    this.h.onLinkUp(this.sock);
     this.readOffset = this.offset;
     this.reader = new RespReader({ maxBulkLen: MAX_BULK, queryBufferLimit: MAX_BULK });
     this.reader.fromPrimary = true;
@@ -334,22 +395,27 @@ export class ReplicaLink {
     if (rest.length > 0) this.onStream(rest);
   }
 
-  /** Apply stream bytes: every complete command advances the offset by its exact size. */
+  /**
+   * Apply stream bytes. Every complete command advances the applied offset by its exact size,
+   * except inside MULTI: there the offset stays before the MULTI until EXEC (as in Redis), so a
+   * link lost mid-transaction resumes from before it and the primary resends all of it.
+   */
   private onStream(d: Uint8Array): void {
     this.readOffset += d.length;
-    this.h.forward(d);
     const r = this.reader;
-    // `offset` counts applied commands; bytes of an unfinished command are pending in the reader.
-    const base = this.offset;
+    // Bytes of an unfinished command are pending in the reader.
+    const base = this.parsedOffset;
     const total = r.pending + d.length;
     r.feed(d);
     for (;;) {
       const st = r.next();
       if (st === READ_COMMAND) {
-        this.offset = base + (total - r.pending);
+        this.parsedOffset = base + (total - r.pending);
         const argv = r.argv;
+        // GETACK is answered with the offset before it, as Redis does.
         if (isGetAck(argv)) this.send(["REPLCONF", "ACK", String(this.offset)]);
         else this.h.applyCommand(argv);
+        if (!this.h.inTransaction()) this.offset = this.parsedOffset;
       } else if (st === READ_NEED_MORE) break;
       else {
         this.abort(`Protocol error from master: ${r.error}`);
@@ -357,6 +423,26 @@ export class ReplicaLink {
       }
     }
     r.release();
+    this.forwardApplied(d);
+  }
+
+  /**
+   * Forward to our own replicas and backlog only the bytes of applied commands (Redis feeds its
+   * sub-replicas what it applied): if the link drops inside a command or a transaction, the
+   * primary resends it from our offset, and a part of it already in our backlog would corrupt
+   * the history. `unforwarded` holds the received bytes past `forwardedOffset`.
+   */
+  private forwardApplied(d: Uint8Array): void {
+    let src = d;
+    if (this.unforwarded.length > 0) {
+      src = new Uint8Array(this.unforwarded.length + d.length);
+      src.set(this.unforwarded);
+      src.set(d, this.unforwarded.length);
+    }
+    const n = this.offset - this.forwardedOffset;
+    if (n > 0) this.h.forward(src.subarray(0, n));
+    this.forwardedOffset = this.offset;
+    this.unforwarded = n < src.length ? src.slice(n) : EMPTY;
   }
 }
 
@@ -380,10 +466,16 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
-  outer: for (let i = from; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
+/** Remove the last `n` bytes held in `chunks`. */
+function dropLast(chunks: Uint8Array[], n: number): void {
+  while (n > 0 && chunks.length > 0) {
+    const last = chunks[chunks.length - 1]!;
+    if (last.length <= n) {
+      chunks.pop();
+      n -= last.length;
+    } else {
+      chunks[chunks.length - 1] = last.subarray(0, last.length - n);
+      n = 0;
+    }
   }
-  return -1;
 }

@@ -31,6 +31,7 @@ export interface ReplicaConnAdapter {
   readonly id: number;
   readonly addr: string;
   write(b: Uint8Array): void;
+  deliver(b: Uint8Array): void;
   close(): void;
   readonly queuedBytes: number;
 }
@@ -64,6 +65,8 @@ export class Client {
    * XREADGROUP/XCLAIM/XAUTOCLAIM propagate XCLAIMs. More than one is wrapped in MULTI/EXEC.
    */
   alsoPropagate: Uint8Array[][] | null = null;
+  /** Propagate this command to replicas only, not the AOF (PUBLISH: Redis's PROPAGATE_REPL). */
+  forceReplPropagation = false;
   readonly createdAt: number;
   lastInteraction: number;
   addr = "";
@@ -221,6 +224,7 @@ export class Client {
         id: c.id,
         addr: c.addr,
         write: (b: Uint8Array) => c.send(b),
+        deliver: (b: Uint8Array) => c.deliver(b),
         close: () => c.close(),
         get queuedBytes() {
           return c.queuedBytes;

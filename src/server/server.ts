@@ -94,6 +94,7 @@ export interface CommandStats {
   failed: Float64Array;
 }
 
+/** A write-stream subscriber. `argv` may be views into a request: encode or copy, never keep. */
 export type Propagator = (dbid: number, argv: Uint8Array[]) => void;
 export type ClientHook = (c: Client) => void;
 export type KeyHook = (db: Database, key: Uint8Array) => void;
@@ -200,6 +201,10 @@ export class Server {
   readonly repl: ReplicationPrimary;
   /** Our link to a primary when we are a replica. */
   replica: ReplicaLink | null = null;
+  /** True while we follow a primary (the replication layer asks). */
+  isReplica(): boolean {
+    return this.replica !== null;
+  }
   /** The client applying the primary's stream (CF_PRIMARY). */
   private primaryClient: Client | null = null;
   /** True while EXEC runs its queued commands (set by the transactions family). */
@@ -335,7 +340,14 @@ export class Server {
     });
     this.infoSections.set("replication", (s) => infoFields(replicationInfoLines(s)));
     this.repl.onAck = () => this.checkWaiters();
+    this.gauges.connectedReplicas = () => this.repl.links.size;
     this.onClientClose.push((c) => {
+      // CLIENT KILL TYPE master: drop the link; it reconnects and continues with PSYNC.
+      if (c === this.primaryClient) {
+        this.primaryClient = null;
+        this.primaryDbId = c.db.id;
+        this.replica?.dropLink();
+      }
       this.repl.dropReplica(c.id);
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
@@ -440,7 +452,8 @@ export class Server {
   async start(): Promise<void> {
     this.loadData();
     const of = this.config.get("replicaof").trim().split(/\s+/);
-    if (of.length === 2) this.replicaof(of[0]!, Number(of[1]));
+    // No cached primary at startup (the RDB keeps no replication ID here): PSYNC ? -1, as Redis.
+    if (of.length === 2) this.replicaof(of[0]!, Number(of[1]), false);
     const port = this.ephemeral ? 0 : this.config.getInt("port");
     const err = this.listenTcp(port, this.config.get("bind"));
     if (err !== null) throw new Error(err);
@@ -846,6 +859,7 @@ export class Server {
     c.propArgv = null;
     c.forcePropagation = false;
     c.alsoPropagate = null;
+    c.forceReplPropagation = false;
     const t0 = performance.now();
     this.callDepth++;
     try {
@@ -876,14 +890,18 @@ export class Server {
     } else if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
       c.woff = this.repl.offset;
+    } else if (c.forceReplPropagation && !this.loading && (c.flags & CF_PRIMARY) === 0) {
+      this.propagate(c.db.id, c.argv, true, false);
     }
+    // Consumed: EXEC must not inherit the flag from the last command it ran.
+    c.forceReplPropagation = false;
   }
 
   /**
    * While non-null, propagated writes are collected here instead of sent (EXEC wraps what its
    * commands propagated in MULTI ... EXEC).
    */
-  propBuffer: { dbid: number; argv: Uint8Array[] }[] | null = null;
+  propBuffer: { dbid: number; argv: Uint8Array[]; aof: boolean }[] | null = null;
 
   /**
    * Propagate the commands a handler queued in `c.alsoPropagate` in place of its own argv (an
@@ -903,42 +921,51 @@ export class Server {
   /**
    * Send a write to every subscriber of the write stream (AOF) and to replicas. Commands applied
    * from our own primary reach our replicas as the primary's raw stream instead (`toReplicas`).
-   * Copies argv (request views die after return).
+   * `toAof` false sends to replicas only (PUBLISH). Subscribers encode at once, so argv is
+   * copied only when kept for later (EXEC's buffer): request views die after return.
    */
-  propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
+  propagate(dbid: number, argv: Uint8Array[], toReplicas = true, toAof = true): void {
     if (this.propagationCapture !== null) {
       // A running script's effects are held until it ends (wrapped in MULTI/EXEC as Redis 7.0).
-      this.propagationCapture.push({ db: dbid, argv: argv.map((a) => a.slice()), targets: 3, toReplicas });
+      // REPL_ALL = 3, REPL_AOF = 1, REPL_REPLICA = 2 (redis.set_repl's bits).
+      this.propagationCapture.push({ db: dbid, argv: argv.map((a) => a.slice()), targets: toAof ? 3 : 2, toReplicas });
       return;
     }
     if (this.propBuffer !== null) {
       // EXEC holds its commands until it wraps them: they must outlive the request buffer.
-      this.propBuffer.push({ dbid, argv: argv.map((a) => a.slice()) });
+      this.propBuffer.push({ dbid, argv: argv.map((a) => a.slice()), aof: toAof });
       return;
     }
     // Subscribers encode (or copy) at once, so request views are passed without copying.
-    const ps = this.propagators;
-    for (let i = 0; i < ps.length; i++) ps[i]!(dbid, argv);
+    if (toAof) {
+      const ps = this.propagators;
+      for (let i = 0; i < ps.length; i++) ps[i]!(dbid, argv);
+    }
     if (toReplicas) this.repl.feed(dbid, argv);
   }
 
   /** Propagate to the AOF side, the replicas, or both (redis.set_repl). Never captured. */
   propagateTo(dbid: number, argv: Uint8Array[], toAof: boolean, toReplicas: boolean): void {
-    const copy = argv.map((a) => a.slice());
-    if (toAof) for (const p of this.propagators) p(dbid, copy);
-    if (toReplicas) this.repl.feed(dbid, copy);
+    if (toAof) for (const p of this.propagators) p(dbid, argv);
+    if (toReplicas) this.repl.feed(dbid, argv);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Replication (replica side and WAIT)
 
-  /** REPLICAOF host port: drop our replicas' sync state, connect, resync. */
-  replicaof(host: string, port: number): void {
-    const cached = this.replica === null ? { replid: this.repl.replid, offset: this.repl.offset } : { replid: this.replica.replid, offset: this.replica.offset };
+  /**
+   * REPLICAOF host port: drop our replicas' sync state, connect, resync. A primary turning replica
+   * offers its own history for a partial resync (`ownHistory`), as Redis does with
+   * replicationCacheMasterUsingMyself; a replica switching primaries offers its current one.
+   */
+  replicaof(host: string, port: number, ownHistory = true): void {
+    const cached = this.replica !== null ? { replid: this.replica.replid, offset: this.replica.offset } : ownHistory ? { replid: this.repl.replid, offset: this.repl.offset } : null;
     this.replica?.stop();
     this.ks.replica = true;
     this.repl.proxying = true;
     this.log.role = "S";
+    // CONFIG GET/REWRITE replicaof show where we replicate from now (Sentinel rewrites it).
+    this.config.set("replicaof", `${host} ${port}`);
     this.repl.disconnectAll();
     const server = this;
     const link = new ReplicaLink(host, port, {
@@ -960,15 +987,23 @@ export class Server {
       },
       applyCommand: (argv) => this.applyPrimaryCommand(argv),
       onFullSync: (replid, offset) => {
+        // The primary's stream after a full sync starts in db 0 (it sends SELECT before anything
+        // else); after a partial one it continues in the db the previous link left selected.
+        this.primaryDbId = 0;
         this.repl.adopt(replid, offset);
         this.repl.disconnectAll();
         if (this.aof.enabled) this.aof.startRewrite();
       },
       onContinue: (newReplid) => {
-        if (newReplid !== null) this.repl.adopt(newReplid, this.replica?.offset ?? this.repl.offset);
+        this.repl.continueFrom(newReplid, this.replica?.offset ?? this.repl.offset);
+        // Our replicas must learn the new ID: they reconnect and continue with it as replid2.
+        if (newReplid !== null) this.repl.disconnectAll();
       },
       forward: (b) => this.repl.forward(b),
-    }, cached.offset >= 0 && cached.replid !== "?" ? cached : null);
+      inTransaction: () => this.primaryClient !== null && (this.primaryClient.flags & CF_MULTI) !== 0,
+      onLinkUp: (sock) => this.attachPrimaryClient(sock),
+      onLinkDown: () => this.detachPrimaryClient(),
+    }, cached !== null && cached.offset >= 0 && cached.replid !== "?" ? cached : null);
     this.replica = link;
     this.log.notice(`Connecting to MASTER ${host}:${port}`);
     link.start();
@@ -982,10 +1017,41 @@ export class Server {
     this.replica = null;
     this.ks.replica = false;
     this.repl.proxying = false;
+    this.config.set("replicaof", "");
     this.log.role = "M";
     if (link.offset >= 0 && link.replid !== "?") this.repl.promoteFrom(link.replid, link.offset);
+    // Our own replicas reconnect to learn the new replication ID (they continue partially).
+    this.repl.disconnectAll();
     this.log.notice("MASTER MODE enabled (user request from 'id=?')");
   }
+
+  /**
+   * The link to our primary is streaming: its commands run as a client of type master, listed
+   * by CLIENT LIST (flags=M), counted in connected_clients, killable by CLIENT KILL TYPE master.
+   */
+  private attachPrimaryClient(sock: { localAddress?: string; localPort?: number } | null): void {
+    this.detachPrimaryClient();
+    const c = new Client(this, null, new ReplyWriter(1024));
+    c.flags |= CF_PRIMARY | CF_FAKE;
+    c.user = "(superuser)"; // as CLIENT LIST shows Redis's master client
+    c.addr = this.replica === null ? "" : `${this.replica.host}:${this.replica.port}`;
+    if (sock !== null && sock.localAddress !== undefined) c.laddr = `${sock.localAddress}:${sock.localPort ?? 0}`;
+    c.db = this.ks.dbs[this.primaryDbId] ?? this.ks.dbs[0]!;
+    this.clients.set(c.id, c);
+    this.primaryClient = c;
+  }
+
+  /** The link is gone: forget its client (a transaction it had open is discarded with it). */
+  private detachPrimaryClient(): void {
+    const c = this.primaryClient;
+    if (c === null) return;
+    this.primaryClient = null;
+    this.primaryDbId = c.db.id;
+    if (this.clients.delete(c.id)) for (const h of this.onClientClose) h(c);
+  }
+
+  /** Database the primary's stream had selected when its client went away. */
+  private primaryDbId = 0;
 
   /** Apply one command of our primary's stream. */
   private applyPrimaryCommand(argv: Uint8Array[]): void {
@@ -997,6 +1063,7 @@ export class Server {
       this.primaryClient = c;
     }
     c.argv = argv;
+    c.lastInteraction = this.clock();
     let spec = this.registry.lookup(argv[0]!);
     if (spec !== null && spec.subcommands !== null && argv.length >= 2) spec = spec.subcommands.get(lowerName(argv[1]!)) ?? null;
     if (spec === null) {
