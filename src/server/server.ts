@@ -280,6 +280,7 @@ export class Server {
     this.exitOnShutdown = opts.exitOnShutdown === true;
     this.executable = opts.executable ?? process.execPath;
     this.clock = opts.clock ?? Date.now;
+    this.realClock = opts.clock === undefined;
     this.startTime = this.clock();
     this.runId = randomHex(40);
     this.ks = new Keyspace(this.config.getInt("databases"));
@@ -325,6 +326,10 @@ export class Server {
       this.repl.dropReplica(c.id);
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
+    this.minReplicasToWrite = this.config.getInt("min-replicas-to-write");
+    this.config.listeners.push((name) => {
+      if (name === "min-replicas-to-write") this.minReplicasToWrite = this.config.getInt(name);
+    });
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
     this.applyConfig();
@@ -353,6 +358,9 @@ export class Server {
     this.tcpKeepAlive = this.config.getInt("tcp-keepalive");
   }
 
+
+  /** Mirrors min-replicas-to-write (read by every write command; kept by a config listener). */
+  private minReplicasToWrite = 0;
 
   /** Mirrors tcp-keepalive (seconds; 0 disables). */
   tcpKeepAlive = 300;
@@ -765,7 +773,7 @@ export class Server {
     if (c.flags & CF_MULTI && flags & F_NO_MULTI) return this.reject(c, spec, E.NOT_IN_MULTI);
     if (flags & F_WRITE && !(c.flags & CF_PRIMARY)) {
       if (this.replica !== null && this.config.getBool("replica-read-only")) return this.reject(c, spec, E.READONLY);
-      const minReplicas = this.config.getInt("min-replicas-to-write");
+      const minReplicas = this.minReplicasToWrite;
       if (minReplicas > 0 && this.replica === null && this.repl.goodReplicas() < minReplicas) return this.reject(c, spec, "NOREPLICAS Not enough good replicas to write.");
     }
     if (this.replica !== null && !this.replica.linkUp && !(flags & F_STALE) && !this.config.getBool("replica-serve-stale-data")) {
@@ -818,12 +826,13 @@ export class Server {
     const ks = this.ks;
     // Nested calls (EXEC's queued commands, scripts) see the time of the outer command, so a
     // transaction is one instant for expiry, as in Redis.
-    if (this.callDepth === 0) ks.now = this.clock();
+    // One clock read serves both the command's timing and, with the real clock, its "now".
+    const t0 = performance.now();
+    if (this.callDepth === 0) ks.now = this.realClock ? Math.floor(this.wallBase + t0) : this.clock();
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
     c.forcePropagation = false;
-    const t0 = performance.now();
     this.callDepth++;
     try {
       spec.handler(c);
@@ -854,6 +863,14 @@ export class Server {
     }
   }
 
+  /** The clock is Date.now (not injected): `call` derives "now" from its timing read. */
+  private readonly realClock: boolean;
+  /**
+   * Epoch ms at performance.now() == 0, so wallBase + performance.now() tracks Date.now() with
+   * sub-ms precision; cron re-syncs it if the wall clock is stepped.
+   */
+  private wallBase = performance.timeOrigin;
+
   /** Depth of nested `call`s (EXEC runs its queued commands through `call`). */
   callDepth = 0;
 
@@ -869,6 +886,9 @@ export class Server {
    * Copies argv (request views die after return).
    */
   propagate(dbid: number, argv: Uint8Array[], toReplicas = true): void {
+    // Nobody listens (no EXEC collecting, AOF off, no replica ever attached, no subscriber but
+    // the AOF's own at index 0): skip the copy, as feed() would drop it anyway.
+    if (this.propBuffer === null && !this.aof.enabled && this.propagators.length === 1 && (!toReplicas || this.repl.backlog === null)) return;
     const copy = argv.map((a) => a.slice());
     if (this.propBuffer !== null) {
       this.propBuffer.push({ dbid, argv: copy });
@@ -1049,6 +1069,10 @@ export class Server {
   /** Periodic work, `hz` times a second. Tests with a fake clock call it directly. */
   cron(): void {
     this.ks.now = this.clock();
+    if (this.realClock) {
+      const drift = this.ks.now - (this.wallBase + performance.now());
+      if (drift > 1 || drift < -2) this.wallBase += drift;
+    }
     if (this.activeExpireEnabled) this.activeExpireCycle();
     // Like Redis's databasesCron: at most ~1 ms of incremental rehashing per run (the first
     // database that needs it), and shrink checks for the others.
