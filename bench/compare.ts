@@ -1,8 +1,10 @@
 /**
  * End-to-end comparison of Kedis with Debian's redis-server 7.0 using redis-benchmark.
  *
- *   bun bench/compare.ts [--quick] [--tests=lpush,sadd,...] [--pipelines=1,16] [--clients=50]
- *                        [--seconds=3] [--out=bench/results.md]
+ *   bun bench/compare.ts [--quick] [--tests=lpush,sadd,...] [--only=get,incr] [--pipelines=1,16]
+ *                        [--clients=50] [--seconds=3] [--out=bench/results.md]
+ *
+ * --tests adds tests to the default SET, GET, INCR, MSET; --only replaces them.
  *
  * Starts Kedis (`bun src/main.ts --port P --save ''`) and redis-server (`--save '' --appendonly
  * no`) on free loopback ports, then for each test (SET, GET, INCR, MSET and the extra tests) and
@@ -40,6 +42,7 @@ function parseArgs(argv: string[]): Options {
     const [k, v = ""] = a.split("=", 2) as [string, string | undefined];
     if (k === "--quick") o.quick = true;
     else if (k === "--tests") o.tests.push(...v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "" && !o.tests.includes(s)));
+    else if (k === "--only") o.tests = v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
     else if (k === "--pipelines") o.pipelines = v.split(",").map(Number);
     else if (k === "--clients") o.clients = Number(v);
     else if (k === "--seconds") o.seconds = Number(v);
