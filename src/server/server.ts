@@ -638,7 +638,10 @@ export class Server {
     this.current = c;
     out.resp = c.resp;
     const reader = c.reader;
-    c.lastInteraction = this.clock();
+    // The batch's start time: the first command's timing starts here (see `call`).
+    const t = performance.now();
+    c.lastInteraction = this.realClock ? Math.floor(this.wallBase + t) : this.clock();
+    this.tick = t;
     if (c.postponedArgv !== null && (c.flags & CF_POSTPONED) === 0) {
       // Resuming after CLIENT PAUSE: the command that waited goes first.
       c.argv = c.postponedArgv;
@@ -666,6 +669,7 @@ export class Server {
     }
     reader.release();
     this.current = null;
+    this.tick = -1;
     const bytes = out.take();
     if (bytes.length > 0) {
       this.stats.netOutputBytes += bytes.length;
@@ -824,11 +828,15 @@ export class Server {
   /** Redis's call(): run the handler, time it, count it, propagate its effects. */
   call(c: Client, spec: CommandSpec): void {
     const ks = this.ks;
-    // Nested calls (EXEC's queued commands, scripts) see the time of the outer command, so a
-    // transaction is one instant for expiry, as in Redis.
-    // One clock read serves both the command's timing and, with the real clock, its "now".
-    const t0 = performance.now();
-    if (this.callDepth === 0) ks.now = this.realClock ? Math.floor(this.wallBase + t0) : this.clock();
+    // One clock read per command: a top-level command of an input batch starts when the previous
+    // one ended (or the batch began), so its time includes its own parsing and dispatch; its
+    // "now" comes from the same read when the clock is the real one. Nested calls (EXEC's queued
+    // commands, scripts) see the time of the outer command, so a transaction is one instant for
+    // expiry, as in Redis.
+    const top = this.callDepth === 0;
+    let t0 = this.tick;
+    if (!top || t0 < 0) t0 = performance.now();
+    if (top) ks.now = this.realClock ? Math.floor(this.wallBase + t0) : this.clock();
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
@@ -846,9 +854,16 @@ export class Server {
     } finally {
       this.callDepth--;
     }
-    const usec = (performance.now() - t0) * 1000;
+    const t1 = performance.now();
+    const usec = (t1 - t0) * 1000;
+    // The next command of this batch starts at t1 unless what follows may take real time (feeding
+    // monitors, serving blocked clients, encoding propagated writes): then it reads the clock.
+    let chain = top && this.current === c && this.blockedClients === 0;
     // After the command, like Redis: SELECT shows its new db, AUTH its redacted arguments.
-    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
+    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) {
+      this.monitorFeed(c, spec);
+      chain = false;
+    }
     const id = spec.id;
     this.cmdStats.calls[id]!++;
     this.cmdStats.usec[id]! += usec;
@@ -860,7 +875,9 @@ export class Server {
     if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
       c.woff = this.repl.offset;
+      if (this.aof.enabled || this.repl.backlog !== null || this.propagators.length > 1) chain = false;
     }
+    if (top) this.tick = chain ? t1 : -1;
   }
 
   /** The clock is Date.now (not injected): `call` derives "now" from its timing read. */
@@ -870,6 +887,12 @@ export class Server {
    * sub-ms precision; cron re-syncs it if the wall clock is stepped.
    */
   private wallBase = performance.timeOrigin;
+
+  /**
+   * performance.now() at which the next top-level command of the input batch being processed
+   * starts (the end of the previous one), or -1: `call` reads the clock then.
+   */
+  private tick = -1;
 
   /** Depth of nested `call`s (EXEC runs its queued commands through `call`). */
   callDepth = 0;
