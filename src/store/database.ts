@@ -248,6 +248,7 @@ export class Database {
     e.type = type;
     e.value = value;
     e.enc = enc;
+    e.intValue = NaN;
     if (!keepTtl && e.expireAt !== NO_EXPIRE) this.removeExpire(e);
     this.ks.hooks.keyModified(this, e.key);
     return e;

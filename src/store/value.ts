@@ -62,6 +62,12 @@ export class KeyEntry implements PackedKeyEntry {
   lru = 0;
   /** Snapshot epoch in which this entry was created or already serialized (fork-less snapshots). */
   snap = 0;
+  /**
+   * The number an `int`-encoded string value holds, when INCR & co. stored it (NaN when unknown):
+   * the next INCR reads it instead of parsing the value's bytes, two cache misses away. Only
+   * meaningful while `enc` is ENC_INT; Database.set resets it.
+   */
+  intValue = NaN;
 
   constructor(
     public key: Uint8Array,
