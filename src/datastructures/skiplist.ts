@@ -58,7 +58,8 @@ export class ZNode {
 }
 
 /** `up` of every two-level node (never written: links at levels ≥ 2 need a taller node). */
-const LEVEL2: (ZNode | null | number)[] = [];
+const LEVEL2: (ZNode | null | number)[] = [null];
+LEVEL2.length = 0; // empty, but with the same element kind as every other `up`
 
 /** Link storage for levels 2..level-1, every forward null and span 0. */
 function newUp(level: number): (ZNode | null | number)[] | null {
@@ -192,6 +193,11 @@ export class Skiplist {
    * Pass `node` to reuse an unlinked node object (it gets a fresh random level).
    */
   insert(score: number, member: Uint8Array, node?: ZNode): ZNode {
+    // One argument type for the compiled body (object or null, never undefined).
+    return this.insertNode(score, member, node ?? null);
+  }
+
+  private insertNode(score: number, member: Uint8Array, node: ZNode | null): ZNode {
     const update = this.update;
     const rank = this.rank;
     let x = this.header;
@@ -212,7 +218,7 @@ export class Skiplist {
       }
       this.level = level;
     }
-    if (node === undefined) node = new ZNode(level, score, member);
+    if (node === null) node = new ZNode(level, score, member);
     else {
       node.score = score;
       node.key = member;
@@ -222,11 +228,21 @@ export class Skiplist {
       node.backward = null;
       node.up = newUp(level);
     }
-    for (let i = 0; i < level; i++) {
-      const u = update[i]!;
-      setFwd(node, i, fwd(u, i));
-      setFwd(u, i, node);
-      if (i > 0) {
+    // Levels 0 and 1 are fields; `node.up` is touched only in the loop for levels ≥ 2, so the
+    // compiler never hoists an array check on an `up` that is null or LEVEL2.
+    const u0 = update[0]!;
+    node.f0 = u0.f0;
+    u0.f0 = node;
+    if (level > 1) {
+      const u1 = update[1]!;
+      node.f1 = u1.f1;
+      u1.f1 = node;
+      node.s1 = u1.s1 - (rank[0]! - rank[1]!);
+      u1.s1 = rank[0]! - rank[1]! + 1;
+      for (let i = 2; i < level; i++) {
+        const u = update[i]!;
+        setFwd(node, i, fwd(u, i));
+        setFwd(u, i, node);
         setSpan(node, i, span(u, i) - (rank[0]! - rank[i]!));
         setSpan(u, i, rank[0]! - rank[i]! + 1);
       }
@@ -241,13 +257,23 @@ export class Skiplist {
 
   /** Unlink x given the per-level predecessors in `update`. */
   private unlinkNode(x: ZNode, update: ZNode[]): void {
-    for (let i = 0; i < this.level; i++) {
-      const u = update[i]!;
-      if (fwd(u, i) === x) {
-        if (i > 0) setSpan(u, i, span(u, i) + span(x, i) - 1);
-        setFwd(u, i, fwd(x, i));
-      } else if (i > 0) {
-        setSpan(u, i, span(u, i) - 1);
+    // Levels 0 and 1 first: `x.up` is read only in the loop over levels ≥ 2 (see insertNode).
+    const u0 = update[0]!;
+    if (u0.f0 === x) u0.f0 = x.f0;
+    if (this.level > 1) {
+      const u1 = update[1]!;
+      if (u1.f1 === x) {
+        u1.s1 += x.s1 - 1;
+        u1.f1 = x.f1;
+      } else u1.s1--;
+      for (let i = 2; i < this.level; i++) {
+        const u = update[i]!;
+        if (fwd(u, i) === x) {
+          setSpan(u, i, span(u, i) + span(x, i) - 1);
+          setFwd(u, i, fwd(x, i));
+        } else {
+          setSpan(u, i, span(u, i) - 1);
+        }
       }
     }
     if (x.f0 !== null) x.f0.backward = x.backward;
