@@ -1,9 +1,12 @@
 /**
  * End-to-end comparison of Kedis with Debian's redis-server 7.0 using redis-benchmark.
  *
- *   bun bench/compare.ts [--quick] [--tests=lpush,sadd,...] [--pipelines=1,16] [--clients=50]
- *                        [--seconds=3] [--out=bench/results.md]
+ *   bun bench/compare.ts [--quick] [--tests=lpush,sadd,...] [--only=get,incr] [--pipelines=1,16]
+ *                        [--clients=50] [--seconds=3] [--out=bench/results.md]
  *                        [--server-args="--appendonly yes --appendfsync always"]
+ *
+ * --tests adds tests to the default SET, GET, INCR, MSET; --only replaces them; --server-args
+ * configures both servers the same way (e.g. AOF).
  *
  * Starts Kedis (`bun src/main.ts --port P --save ''`) and redis-server (`--save '' --appendonly
  * no`) on free loopback ports, then for each test (SET, GET, INCR, MSET and the extra tests) and
@@ -44,6 +47,7 @@ function parseArgs(argv: string[]): Options {
     const [k, v] = eq < 0 ? [a, ""] : [a.slice(0, eq), a.slice(eq + 1)];
     if (k === "--quick") o.quick = true;
     else if (k === "--tests") o.tests.push(...v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "" && !o.tests.includes(s)));
+    else if (k === "--only") o.tests = v.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
     else if (k === "--pipelines") o.pipelines = v.split(",").map(Number);
     else if (k === "--clients") o.clients = Number(v);
     else if (k === "--seconds") o.seconds = Number(v);

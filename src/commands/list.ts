@@ -204,7 +204,7 @@ function lrangeCommand(c: CommandContext): void {
   const out = c.out;
   out.arrayLen(e - s + 1);
   l.forEachFrom(s, (buf, off, len, i) => {
-    out.bulk(buf.subarray(off, off + len));
+    out.bulkRange(buf, off, len);
     return i < e;
   });
 }

@@ -384,13 +384,14 @@ function setrangeCommand(c: CommandContext): void {
 // Counters
 
 /** Store a counter's new decimal bytes (keeping the TTL, as Redis's in-place update does). */
-function storeCounter(c: CommandContext, key: Uint8Array, e: KeyEntry | null, bytes: Uint8Array, enc: number): void {
-  if (e === null) c.db.add(key, OBJ_STRING, bytes, enc);
+function storeCounter(c: CommandContext, key: Uint8Array, e: KeyEntry | null, bytes: Uint8Array, enc: number, num = NaN): void {
+  if (e === null) e = c.db.add(key, OBJ_STRING, bytes, enc);
   else {
     e.value = bytes;
     e.enc = enc;
     signalModified(c, e);
   }
+  e.intValue = num;
 }
 
 /** INCR/DECR/INCRBY/DECRBY with `incr` already validated (a safe number or an exact bigint). */
@@ -401,7 +402,8 @@ function incrDecr(c: CommandContext, incr: number | bigint): void {
   let result: number | bigint;
   let n = 0;
   if (cur !== null) {
-    n = parseInt64(cur);
+    // The number INCR stored last time, if it is still the value; else parse the bytes.
+    n = e!.enc === ENC_INT && !Number.isNaN(e!.intValue) ? e!.intValue : parseInt64(cur);
     if (Number.isNaN(n)) fail(E.NOT_INTEGER);
   }
   if (typeof incr === "number" && Number.isSafeInteger(n) && Number.isSafeInteger(n + incr)) {
@@ -412,7 +414,7 @@ function incrDecr(c: CommandContext, incr: number | bigint): void {
     if (sum > INT64_MAX || sum < INT64_MIN) fail(E.OVERFLOW);
     result = sum;
   }
-  storeCounter(c, key, e, asciiBytes(String(result)), ENC_INT);
+  storeCounter(c, key, e, asciiBytes(String(result)), ENC_INT, typeof result === "number" ? result : NaN);
   c.server.dirty++;
   notify(c, NOTIFY_STRING, "incrby", key);
   c.out.integer(result);

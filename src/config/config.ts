@@ -45,7 +45,8 @@ export class Config {
 
   /** Definition of a parameter by canonical or alias name (any case), or undefined. */
   def(name: string): ParamDef | undefined {
-    return PARAM_BY_NAME.get(name.toLowerCase());
+    // Hot paths pass canonical lowercase literals: try them as given before folding case.
+    return PARAM_BY_NAME.get(name) ?? PARAM_BY_NAME.get(name.toLowerCase());
   }
 
   /** Normalized value of a parameter (canonical or alias name). Throws for unknown names. */

@@ -42,6 +42,7 @@ export function hashBytes(b: Uint8Array): number {
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true; // an entry's own key (deletes after a lookup): no need to read it
   const n = a.length;
   if (n !== b.length) return false;
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
@@ -58,13 +59,13 @@ function rev32(v: number): number {
 }
 
 export class Dict<E extends DictEntry> {
-  private t0: (E | null)[] = new Array(INITIAL_SIZE).fill(null);
-  private t1: (E | null)[] | null = null;
+  protected t0: (E | null)[] = new Array(INITIAL_SIZE).fill(null);
+  protected t1: (E | null)[] | null = null;
   private used0 = 0;
   private used1 = 0;
   private rehashIdx = -1;
   /** Iterators in progress that forbid rehash steps (Redis's "safe iterators"). */
-  private pauseRehash = 0;
+  protected pauseRehash = 0;
 
   get size(): number {
     return this.used0 + this.used1;
@@ -219,7 +220,7 @@ export class Dict<E extends DictEntry> {
     return true;
   }
 
-  private rehashStep(): void {
+  protected rehashStep(): void {
     this.rehash(1);
   }
 
@@ -334,5 +335,79 @@ export class Dict<E extends DictEntry> {
         }
       }
     }
+  }
+}
+
+/** Longest key a PackedKeyEntry holds inline: four words of six bytes. */
+export const INLINE_KEY_MAX = 24;
+const TWO_48 = 2 ** 48;
+
+/** Bytes [off, off + 6) of b (those below n), little-endian in one exact integer below 2^48. */
+function keyWord(b: Uint8Array, off: number, n: number): number {
+  let lo = 0;
+  let hi = 0;
+  const mid = Math.min(off + 3, n);
+  const end = Math.min(off + 6, n);
+  let i = off;
+  for (let s = 0; i < mid; i++, s += 8) lo |= b[i]! << s;
+  for (let s = 0; i < end; i++, s += 8) hi |= b[i]! << s;
+  return lo + hi * 16777216;
+}
+
+/**
+ * A dict entry that also carries its key packed into four numbers: keys of up to
+ * INLINE_KEY_MAX bytes, the length folded into `k0` (below 2^53, so exact); `k0` is -1 for
+ * longer keys. Equal words mean equal keys, so a lookup never reads the key's bytes: the key's
+ * array object and its storage are two cache misses per lookup in a large table.
+ */
+export interface PackedKeyEntry extends DictEntry {
+  k0: number;
+  k1: number;
+  k2: number;
+  k3: number;
+}
+
+/** Fill `e`'s packed words from `e.key` (call once the key is set; keys never change). */
+export function packEntryKey(e: PackedKeyEntry): void {
+  const b = e.key;
+  const n = b.length;
+  if (n > INLINE_KEY_MAX) {
+    e.k0 = -1;
+    e.k1 = e.k2 = e.k3 = 0;
+    return;
+  }
+  e.k0 = n * TWO_48 + keyWord(b, 0, n);
+  e.k1 = n > 6 ? keyWord(b, 6, n) : 0;
+  e.k2 = n > 12 ? keyWord(b, 12, n) : 0;
+  e.k3 = n > 18 ? keyWord(b, 18, n) : 0;
+}
+
+/**
+ * Dict of PackedKeyEntry (the keyspace): short keys are compared by their packed words, long
+ * ones as in Dict. Its own `find` also keeps the keyspace's lookups monomorphic, apart from the
+ * entry types of collection dicts.
+ */
+export class PackedKeyDict<E extends PackedKeyEntry> extends Dict<E> {
+  override find(key: Uint8Array, hash: number): E | null {
+    const n = key.length;
+    if (n > INLINE_KEY_MAX) return super.find(key, hash);
+    const w0 = n * TWO_48 + keyWord(key, 0, n);
+    const w1 = n > 6 ? keyWord(key, 6, n) : 0;
+    const w2 = n > 12 ? keyWord(key, 12, n) : 0;
+    const w3 = n > 18 ? keyWord(key, 18, n) : 0;
+    if (this.t1 !== null && this.pauseRehash === 0) this.rehashStep();
+    let e = this.t0[hash & (this.t0.length - 1)] ?? null;
+    while (e !== null) {
+      if (e.k0 === w0 && e.k1 === w1 && e.k2 === w2 && e.k3 === w3) return e;
+      e = e.next as E | null;
+    }
+    if (this.t1 !== null) {
+      e = this.t1[hash & (this.t1.length - 1)] ?? null;
+      while (e !== null) {
+        if (e.k0 === w0 && e.k1 === w1 && e.k2 === w2 && e.k3 === w3) return e;
+        e = e.next as E | null;
+      }
+    }
+    return null;
   }
 }

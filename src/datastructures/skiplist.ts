@@ -7,8 +7,9 @@
  *   node is its own dict entry through `key`/`hash`/`next`) to guarantee it and to answer ZSCORE
  *   in O(1).
  * - Level 0 is a doubly linked list (`f0` forward, `backward` back); `tail` is its last node.
- *   Levels ≥ 1 live in `up` as [forward1, span1, forward2, span2, ...], null for the ~75% of
- *   nodes that only have level 0 (saves an array per node). The span of a level-0 link is 1.
+ *   Level 1 is `f1`/`s1` in the node; levels ≥ 2 live in `up` as [forward2, span2, forward3,
+ *   span3, ...], no array for the ~94% of nodes with at most two levels.
+ *   The span of a level-0 link is 1.
  * - `span` at level i counts the level-0 links the forward pointer jumps over, so the sum of the
  *   spans walked from the header is the node's 1-based rank. The header's spans on levels above
  *   the current maximum are kept equal to `length` the way Redis does.
@@ -33,39 +34,61 @@ export class ZNode {
   backward: ZNode | null = null;
   /** Level-0 forward link. */
   f0: ZNode | null = null;
-  /** Levels ≥ 1: [forward, span] pairs, or null when the node has level 1 only. */
+  /**
+   * Level-1 forward link and span, in the node itself: searches step on level 1 more than on
+   * all higher levels together, and a link in `up` costs two more cache misses (array, storage).
+   */
+  f1: ZNode | null = null;
+  s1 = 0;
+  /**
+   * Levels ≥ 2: [forward, span] pairs; null for a node with one level, the shared empty
+   * LEVEL2 for a node with two.
+   */
   up: (ZNode | null | number)[] | null;
 
   constructor(level: number, score: number, member: Uint8Array) {
     this.key = member;
     this.score = score;
-    this.up = level > 1 ? new Array<ZNode | null | number>((level - 1) * 2) : null;
-    if (this.up !== null) for (let i = 0; i < this.up.length; i += 2) {
-      this.up[i] = null;
-      this.up[i + 1] = 0;
-    }
+    this.up = newUp(level);
   }
 
   get level(): number {
-    return this.up === null ? 1 : (this.up.length >> 1) + 1;
+    return this.up === null ? 1 : (this.up.length >> 1) + 2;
   }
 }
 
+/** `up` of every two-level node (never written: links at levels ≥ 2 need a taller node). */
+const LEVEL2: (ZNode | null | number)[] = [null];
+LEVEL2.length = 0; // empty, but with the same element kind as every other `up`
+
+/** Link storage for levels 2..level-1, every forward null and span 0. */
+function newUp(level: number): (ZNode | null | number)[] | null {
+  if (level <= 2) return level === 2 ? LEVEL2 : null;
+  const up = new Array<ZNode | null | number>((level - 2) * 2);
+  for (let i = 0; i < up.length; i += 2) {
+    up[i] = null;
+    up[i + 1] = 0;
+  }
+  return up;
+}
+
 function fwd(x: ZNode, i: number): ZNode | null {
-  return i === 0 ? x.f0 : (x.up![(i - 1) << 1] as ZNode | null);
+  return i === 0 ? x.f0 : i === 1 ? x.f1 : (x.up![(i - 2) << 1] as ZNode | null);
 }
 
 function setFwd(x: ZNode, i: number, n: ZNode | null): void {
   if (i === 0) x.f0 = n;
-  else x.up![(i - 1) << 1] = n;
+  else if (i === 1) x.f1 = n;
+  else x.up![(i - 2) << 1] = n;
 }
 
 function span(x: ZNode, i: number): number {
-  return i === 0 ? 1 : (x.up![((i - 1) << 1) + 1] as number);
+  return i === 0 ? 1 : i === 1 ? x.s1 : (x.up![((i - 2) << 1) + 1] as number);
 }
 
 function setSpan(x: ZNode, i: number, s: number): void {
-  if (i !== 0) x.up![((i - 1) << 1) + 1] = s;
+  if (i === 1) x.s1 = s;
+  else if (i !== 0) x.up![((i - 2) << 1) + 1] = s;
 }
 
 /** memcmp-style order of byte strings: negative, zero or positive. */
@@ -170,6 +193,11 @@ export class Skiplist {
    * Pass `node` to reuse an unlinked node object (it gets a fresh random level).
    */
   insert(score: number, member: Uint8Array, node?: ZNode): ZNode {
+    // One argument type for the compiled body (object or null, never undefined).
+    return this.insertNode(score, member, node ?? null);
+  }
+
+  private insertNode(score: number, member: Uint8Array, node: ZNode | null): ZNode {
     const update = this.update;
     const rank = this.rank;
     let x = this.header;
@@ -190,19 +218,31 @@ export class Skiplist {
       }
       this.level = level;
     }
-    if (node === undefined) node = new ZNode(level, score, member);
+    if (node === null) node = new ZNode(level, score, member);
     else {
       node.score = score;
       node.key = member;
       node.f0 = null;
+      node.f1 = null;
+      node.s1 = 0;
       node.backward = null;
-      node.up = level > 1 ? new Array<ZNode | null | number>((level - 1) * 2).fill(0) : null;
+      node.up = newUp(level);
     }
-    for (let i = 0; i < level; i++) {
-      const u = update[i]!;
-      setFwd(node, i, fwd(u, i));
-      setFwd(u, i, node);
-      if (i > 0) {
+    // Levels 0 and 1 are fields; `node.up` is touched only in the loop for levels ≥ 2, so the
+    // compiler never hoists an array check on an `up` that is null or LEVEL2.
+    const u0 = update[0]!;
+    node.f0 = u0.f0;
+    u0.f0 = node;
+    if (level > 1) {
+      const u1 = update[1]!;
+      node.f1 = u1.f1;
+      u1.f1 = node;
+      node.s1 = u1.s1 - (rank[0]! - rank[1]!);
+      u1.s1 = rank[0]! - rank[1]! + 1;
+      for (let i = 2; i < level; i++) {
+        const u = update[i]!;
+        setFwd(node, i, fwd(u, i));
+        setFwd(u, i, node);
         setSpan(node, i, span(u, i) - (rank[0]! - rank[i]!));
         setSpan(u, i, rank[0]! - rank[i]! + 1);
       }
@@ -217,13 +257,23 @@ export class Skiplist {
 
   /** Unlink x given the per-level predecessors in `update`. */
   private unlinkNode(x: ZNode, update: ZNode[]): void {
-    for (let i = 0; i < this.level; i++) {
-      const u = update[i]!;
-      if (fwd(u, i) === x) {
-        if (i > 0) setSpan(u, i, span(u, i) + span(x, i) - 1);
-        setFwd(u, i, fwd(x, i));
-      } else if (i > 0) {
-        setSpan(u, i, span(u, i) - 1);
+    // Levels 0 and 1 first: `x.up` is read only in the loop over levels ≥ 2 (see insertNode).
+    const u0 = update[0]!;
+    if (u0.f0 === x) u0.f0 = x.f0;
+    if (this.level > 1) {
+      const u1 = update[1]!;
+      if (u1.f1 === x) {
+        u1.s1 += x.s1 - 1;
+        u1.f1 = x.f1;
+      } else u1.s1--;
+      for (let i = 2; i < this.level; i++) {
+        const u = update[i]!;
+        if (fwd(u, i) === x) {
+          setSpan(u, i, span(u, i) + span(x, i) - 1);
+          setFwd(u, i, fwd(x, i));
+        } else {
+          setSpan(u, i, span(u, i) - 1);
+        }
       }
     }
     if (x.f0 !== null) x.f0.backward = x.backward;

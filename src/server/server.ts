@@ -299,6 +299,7 @@ export class Server {
     this.exitOnShutdown = opts.exitOnShutdown === true;
     this.executable = opts.executable ?? process.execPath;
     this.clock = opts.clock ?? Date.now;
+    this.realClock = opts.clock === undefined;
     this.startTime = this.clock();
     this.runId = randomHex(40);
     this.ks = new Keyspace(this.config.getInt("databases"));
@@ -352,6 +353,10 @@ export class Server {
       for (const w of this.waiters) if (w.c === c) this.finishWait(w, false);
     });
     this.scripts = new ScriptRunner(this);
+    this.minReplicasToWrite = this.config.getInt("min-replicas-to-write");
+    this.config.listeners.push((name) => {
+      if (name === "min-replicas-to-write") this.minReplicasToWrite = this.config.getInt(name);
+    });
     this.ephemeral = opts.ephemeralPort === true;
     this.cronEnabled = opts.cron !== false;
     this.applyConfig();
@@ -380,6 +385,9 @@ export class Server {
     this.tcpKeepAlive = this.config.getInt("tcp-keepalive");
   }
 
+
+  /** Mirrors min-replicas-to-write (read by every write command; kept by a config listener). */
+  private minReplicasToWrite = 0;
 
   /** Mirrors tcp-keepalive (seconds; 0 disables). */
   tcpKeepAlive = 300;
@@ -665,7 +673,10 @@ export class Server {
     this.current = c;
     out.resp = c.resp;
     const reader = c.reader;
-    c.lastInteraction = this.clock();
+    // The batch's start time: the first command's timing starts here (see `call`).
+    const t = performance.now();
+    c.lastInteraction = this.realClock ? Math.floor(this.wallBase + t) : this.clock();
+    this.tick = t;
     if (c.postponedArgv !== null && (c.flags & CF_POSTPONED) === 0) {
       // Resuming after CLIENT PAUSE: the command that waited goes first.
       c.argv = c.postponedArgv;
@@ -693,6 +704,7 @@ export class Server {
     }
     reader.release();
     this.current = null;
+    this.tick = -1;
     const bytes = out.take();
     if (bytes.length > 0) {
       this.stats.netOutputBytes += bytes.length;
@@ -800,7 +812,7 @@ export class Server {
     if (c.flags & CF_MULTI && flags & F_NO_MULTI) return this.reject(c, spec, E.NOT_IN_MULTI);
     if (flags & F_WRITE && !(c.flags & CF_PRIMARY)) {
       if (this.replica !== null && this.config.getBool("replica-read-only")) return this.reject(c, spec, E.READONLY);
-      const minReplicas = this.config.getInt("min-replicas-to-write");
+      const minReplicas = this.minReplicasToWrite;
       if (minReplicas > 0 && this.replica === null && this.repl.goodReplicas() < minReplicas) return this.reject(c, spec, "NOREPLICAS Not enough good replicas to write.");
     }
     if (this.replica !== null && !this.replica.linkUp && !(flags & F_STALE) && !this.config.getBool("replica-serve-stale-data")) {
@@ -851,16 +863,21 @@ export class Server {
   /** Redis's call(): run the handler, time it, count it, propagate its effects. */
   call(c: Client, spec: CommandSpec): void {
     const ks = this.ks;
-    // Nested calls (EXEC's queued commands, scripts) see the time of the outer command, so a
-    // transaction is one instant for expiry, as in Redis.
-    if (this.callDepth === 0) ks.now = this.clock();
+    // One clock read per command: a top-level command of an input batch starts when the previous
+    // one ended (or the batch began), so its time includes its own parsing and dispatch; its
+    // "now" comes from the same read when the clock is the real one. Nested calls (EXEC's queued
+    // commands, scripts) see the time of the outer command, so a transaction is one instant for
+    // expiry, as in Redis.
+    const top = this.callDepth === 0;
+    let t0 = this.tick;
+    if (!top || t0 < 0) t0 = performance.now();
+    if (top) ks.now = this.realClock ? Math.floor(this.wallBase + t0) : this.clock();
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.errorReplies;
     c.propArgv = null;
     c.forcePropagation = false;
     c.alsoPropagate = null;
     c.forceReplPropagation = false;
-    const t0 = performance.now();
     this.callDepth++;
     try {
       spec.handler(c);
@@ -874,9 +891,16 @@ export class Server {
     } finally {
       this.callDepth--;
     }
-    const usec = (performance.now() - t0) * 1000;
+    const t1 = performance.now();
+    const usec = (t1 - t0) * 1000;
+    // The next command of this batch starts at t1 unless what follows may take real time (feeding
+    // monitors, serving blocked clients, encoding propagated writes): then it reads the clock.
+    let chain = top && this.current === c && this.blockedClients === 0;
     // After the command, like Redis: SELECT shows its new db, AUTH its redacted arguments.
-    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) this.monitorFeed(c, spec);
+    if (this.monitorFeed !== null && !(spec.flags & (F_SKIP_MONITOR | F_ADMIN))) {
+      this.monitorFeed(c, spec);
+      chain = false;
+    }
     const id = spec.id;
     this.cmdStats.calls[id]!++;
     this.cmdStats.usec[id]! += usec;
@@ -887,15 +911,33 @@ export class Server {
     if (this.slowCommand !== null) this.slowCommand(c, spec, usec);
     if (c.alsoPropagate !== null) {
       if (!this.loading) this.propagateAlso(c, c.alsoPropagate);
+      chain = false;
     } else if ((this.dirty !== dirtyBefore || c.forcePropagation) && !this.loading && spec.flags & F_WRITE) {
       this.propagate(c.db.id, c.propArgv ?? c.argv, (c.flags & CF_PRIMARY) === 0);
       c.woff = this.repl.offset;
+      if (this.aof.enabled || this.repl.backlog !== null || this.propagators.length > 1) chain = false;
     } else if (c.forceReplPropagation && !this.loading && (c.flags & CF_PRIMARY) === 0) {
       this.propagate(c.db.id, c.argv, true, false);
+      chain = false;
     }
     // Consumed: EXEC must not inherit the flag from the last command it ran.
     c.forceReplPropagation = false;
+    if (top) this.tick = chain ? t1 : -1;
   }
+
+  /** The clock is Date.now (not injected): `call` derives "now" from its timing read. */
+  private readonly realClock: boolean;
+  /**
+   * Epoch ms at performance.now() == 0, so wallBase + performance.now() tracks Date.now() with
+   * sub-ms precision; cron re-syncs it if the wall clock is stepped.
+   */
+  private wallBase = performance.timeOrigin;
+
+  /**
+   * performance.now() at which the next top-level command of the input batch being processed
+   * starts (the end of the previous one), or -1: `call` reads the clock then.
+   */
+  private tick = -1;
 
   /**
    * While non-null, propagated writes are collected here instead of sent (EXEC wraps what its
@@ -1170,6 +1212,10 @@ export class Server {
   /** Periodic work, `hz` times a second. Tests with a fake clock call it directly. */
   cron(): void {
     this.ks.now = this.clock();
+    if (this.realClock) {
+      const drift = this.ks.now - (this.wallBase + performance.now());
+      if (drift > 1 || drift < -2) this.wallBase += drift;
+    }
     // A busy script owns the dataset until it ends: no key expires under it.
     if (this.activeExpireEnabled && !this.scripts.busy) this.activeExpireCycle();
     // Like Redis's databasesCron: at most ~1 ms of incremental rehashing per run (the first

@@ -12,7 +12,7 @@
  * - The store never imports the server: expiry, modification and notification effects go
  *   through `StoreHooks`, which the server supplies.
  */
-import { Dict, hashBytes } from "../datastructures/dict.ts";
+import { PackedKeyDict, hashBytes } from "../datastructures/dict.ts";
 import { KeyEntry, NO_EXPIRE, OBJ_STRING, stringEncodingFor, type Collection, type ObjType, type Value } from "./value.ts";
 
 /** Effects of keyspace changes that belong to upper layers (WATCH, notifications, propagation). */
@@ -137,7 +137,7 @@ export class Keyspace {
 }
 
 export class Database {
-  dict = new Dict<KeyEntry>();
+  dict = new PackedKeyDict<KeyEntry>();
   /** Head of the ring of entries with an expiry (any member; null when empty). */
   ring: KeyEntry | null = null;
   expires = 0;
@@ -248,6 +248,7 @@ export class Database {
     e.type = type;
     e.value = value;
     e.enc = enc;
+    e.intValue = NaN;
     if (!keepTtl && e.expireAt !== NO_EXPIRE) this.removeExpire(e);
     this.ks.hooks.keyModified(this, e.key);
     return e;
@@ -294,7 +295,7 @@ export class Database {
   /** Drop every key (FLUSHDB); returns how many there were. */
   flush(): number {
     const n = this.dict.size;
-    this.dict = new Dict<KeyEntry>();
+    this.dict = new PackedKeyDict<KeyEntry>();
     this.ring = null;
     this.expires = 0;
     this.expCursor = null;

@@ -6,7 +6,7 @@
  * `embstr`, `raw`) kept for OBJECT ENCODING. Collection classes live in store/types/* and
  * implement `Collection` (size and Redis's encoding name).
  */
-import type { DictEntry } from "../datastructures/dict.ts";
+import { packEntryKey, type PackedKeyEntry } from "../datastructures/dict.ts";
 import { isInt64String } from "../util/numbers.ts";
 
 export const OBJ_STRING = 0;
@@ -46,8 +46,13 @@ export type Value = Uint8Array | Collection;
 
 export const NO_EXPIRE = -1;
 
-export class KeyEntry implements DictEntry {
+export class KeyEntry implements PackedKeyEntry {
   next: KeyEntry | null = null;
+  /** The key packed for lookups (see PackedKeyEntry). */
+  k0 = 0;
+  k1 = 0;
+  k2 = 0;
+  k3 = 0;
   /** Absolute expiry in ms since the epoch, or NO_EXPIRE. */
   expireAt = NO_EXPIRE;
   /** Links in the database's ring of keys with an expiry (intrusive; null when not in it). */
@@ -57,6 +62,12 @@ export class KeyEntry implements DictEntry {
   lru = 0;
   /** Snapshot epoch in which this entry was created or already serialized (fork-less snapshots). */
   snap = 0;
+  /**
+   * The number an `int`-encoded string value holds, when INCR & co. stored it (NaN when unknown):
+   * the next INCR reads it instead of parsing the value's bytes, two cache misses away. Only
+   * meaningful while `enc` is ENC_INT; Database.set resets it.
+   */
+  intValue = NaN;
 
   constructor(
     public key: Uint8Array,
@@ -65,7 +76,9 @@ export class KeyEntry implements DictEntry {
     public value: Value,
     /** String encoding (ENC_*); meaningless for collections. */
     public enc: number,
-  ) {}
+  ) {
+    packEntryKey(this);
+  }
 }
 
 /** Encoding Redis would pick for a freshly created string value. */

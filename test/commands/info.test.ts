@@ -121,6 +121,33 @@ describe("INFO values", () => {
     }
   });
 
+  test("commands of one pipelined batch are timed one by one (commandstats, SLOWLOG)", async () => {
+    const s = await startKedis({ config: { "enable-debug-command": "yes" } });
+    try {
+      const c = await s.client();
+      await c.call("CONFIG", "SET", "slowlog-log-slower-than", "20000");
+      await c.call("SLOWLOG", "RESET");
+      // One write, so one input event runs all four: the slow command's time must not leak into
+      // the PING after it, and every command is counted.
+      c.write("PING\r\nDEBUG SLEEP 0.03\r\nPING\r\nECHO x\r\n");
+      const replies = [];
+      for (let i = 0; i < 4; i++) replies.push(await c.reply());
+      expect(replies).toEqual(["PONG", "OK", "PONG", "x"]);
+      const log = (await c.call("SLOWLOG", "GET")) as unknown[][];
+      expect(log.length).toBe(1);
+      expect(log[0]![3]).toEqual(["DEBUG", "SLEEP", "0.03"]);
+      expect(log[0]![2] as number).toBeGreaterThanOrEqual(30000);
+      const f = fields((await c.call("INFO", "commandstats")) as string);
+      const ping = /^calls=(\d+),usec=(\d+),/.exec(f.get("cmdstat_ping")!)!;
+      expect(Number(ping[1])).toBe(2);
+      expect(Number(ping[2])).toBeLessThan(20000);
+      expect(f.get("cmdstat_echo")).toMatch(/^calls=1,usec=\d+,/);
+      expect(f.get("cmdstat_debug")).toMatch(/^calls=1,usec=(3\d{4}|[4-9]\d{4}|\d{6,}),/);
+    } finally {
+      await s.stop();
+    }
+  });
+
   test("keyspace lists databases with keys, expires and avg_ttl", async () => {
     const s = await startKedis();
     try {

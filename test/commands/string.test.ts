@@ -297,6 +297,32 @@ describe("counters", () => {
     expect(await c.call("INCR", "l")).toEqual(WRONGTYPE);
   });
 
+  test("a counter changed by any other write is read again from its bytes", async () => {
+    expect(await c.call("INCR", "n")).toBe(1);
+    expect(await c.call("APPEND", "n", "9")).toBe(2);
+    expect(await c.call("INCR", "n")).toBe(20);
+    expect(await c.call("SETRANGE", "n", "0", "3")).toBe(2);
+    expect(await c.call("INCR", "n")).toBe(31);
+    expect(await c.call("SETBIT", "n", "7", "0")).toBe(1); // "31" -> "21"
+    expect(await c.call("INCR", "n")).toBe(22);
+    expect(await c.call("SETBIT", "n", "1", "1")).toBe(0); // "22" -> "r2"
+    expect(await c.call("INCR", "n")).toEqual(NOT_INT);
+    await c.call("SET", "n", "41");
+    expect(await c.call("INCRBY", "n", "2")).toBe(43);
+    await c.call("SET", "n", "7", "GET");
+    expect(await c.call("DECR", "n")).toBe(6);
+    expect(await c.call("INCRBYFLOAT", "n", "0.5")).toBe("6.5");
+    expect(await c.call("INCR", "n")).toEqual(NOT_INT);
+    await c.call("MSET", "n", "100");
+    expect(await c.call("INCR", "n")).toBe(101);
+    expect(await c.call("COPY", "n", "m")).toBe(1);
+    expect(await c.call("INCR", "m")).toBe(102);
+    expect(await c.call("RENAME", "m", "r")).toBe("OK");
+    expect(await c.call("INCR", "r")).toBe(103);
+    expect(await c.call("GETSET", "r", "5")).toBe("103");
+    expect(await c.call("INCR", "r")).toBe(6);
+  });
+
   test("counters keep the TTL, store the int encoding and emit incrby", async () => {
     await c.call("SET", "k", "10", "EX", "100");
     expect(await c.call("INCRBY", "k", "5")).toBe(15);

@@ -115,7 +115,21 @@ async function infoField(port: number, section: string, field: string): Promise<
   return m === null ? "" : m[1]!.trim();
 }
 
-/** Every key of db 0 and 5 with its type, DUMP payload and TTL presence. */
+/** Type-aware contents of a key: hashtable order differs between nodes, so sets and hashes are sorted. */
+async function valueOf(c: TestClient, k: string): Promise<string> {
+  const type = String(await c.call("TYPE", k));
+  const sorted = (x: unknown) => JSON.stringify(((x as string[]) ?? []).slice().sort());
+  if (type === "set") return `set:${sorted(await c.call("SMEMBERS", k))}`;
+  if (type === "hash") {
+    const flat = (await c.call("HGETALL", k)) as string[];
+    const pairs: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);
+    return `hash:${sorted(pairs)}`;
+  }
+  return `${type}:${String(await c.call("DUMP", k))}`;
+}
+
+/** Every key of db 0 and 5 with its type, contents and TTL presence. */
 async function dataset(port: number): Promise<string[]> {
   const c = await connect(port);
   const out: string[] = [];
@@ -123,7 +137,7 @@ async function dataset(port: number): Promise<string[]> {
     for (const db of [0, 5]) {
       await c.call("SELECT", db);
       const keys = ((await c.call("KEYS", "*")) as string[]).sort();
-      for (const k of keys) out.push(`${db}|${k}|${String(await c.call("DUMP", k))}|${((await c.call("PTTL", k)) as number) >= 0 ? "ttl" : "none"}`);
+      for (const k of keys) out.push(`${db}|${k}|${await valueOf(c, k)}|${((await c.call("PTTL", k)) as number) >= 0 ? "ttl" : "none"}`);
     }
   } finally {
     c.close();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Dict, hashBytes, type DictEntry } from "../../src/datastructures/dict.ts";
+import { Dict, INLINE_KEY_MAX, PackedKeyDict, hashBytes, packEntryKey, type DictEntry, type PackedKeyEntry } from "../../src/datastructures/dict.ts";
 
 interface Ent extends DictEntry {
   val: number;
@@ -187,5 +187,73 @@ describe("Dict.scan guarantee (reverse-binary cursor)", () => {
     } while (cursor !== 0 && steps < 100000);
     expect(cursor).toBe(0);
     expect(seen.size).toBe(d.size);
+  });
+});
+
+describe("PackedKeyDict (keys compared by packed words)", () => {
+  interface PEnt extends PackedKeyEntry {
+    val: number;
+  }
+  const pent = (key: Uint8Array, val: number): PEnt => {
+    const e: PEnt = { key, hash: hashBytes(key), next: null, k0: 0, k1: 0, k2: 0, k3: 0, val };
+    packEntryKey(e);
+    return e;
+  };
+  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+  test("keys that differ only in length, trailing zero bytes, high bytes or past the inline limit stay distinct", () => {
+    const keys: Uint8Array[] = [new Uint8Array(0)];
+    for (let n = 1; n <= INLINE_KEY_MAX + 6; n++) {
+      keys.push(new Uint8Array(n)); // all zeros: only the length tells them apart
+      keys.push(new Uint8Array(n).fill(0xff));
+      const a = new Uint8Array(n).fill(0x61);
+      keys.push(a);
+      for (let i = 0; i < n; i++) {
+        const b = a.slice();
+        b[i] = 0x62; // one byte differs, in each word position
+        keys.push(b);
+      }
+    }
+    const d = new PackedKeyDict<PEnt>();
+    const model = new Map<string, number>();
+    keys.forEach((key, i) => {
+      if (model.has(hex(key))) return;
+      model.set(hex(key), i);
+      d.insert(pent(key.slice(), i));
+    });
+    expect(d.size).toBe(model.size);
+    for (const key of keys) expect(d.get(key.slice())?.val).toBe(model.get(hex(key))!);
+    // Absent keys: one byte more or less than a present key, or a different byte.
+    for (const key of keys) {
+      const longer = new Uint8Array(key.length + 1);
+      longer.set(key);
+      longer[key.length] = 0x7a;
+      expect(d.get(longer)).toBeNull();
+    }
+  });
+
+  test("random keys against a Map model, through growth, rehash and deletes", () => {
+    const r = rng(7);
+    const d = new PackedKeyDict<PEnt>();
+    const model = new Map<string, number>();
+    for (let i = 0; i < 20000; i++) {
+      const n = Math.floor(r() * 30);
+      const key = new Uint8Array(n);
+      for (let j = 0; j < n; j++) key[j] = r() < 0.5 ? Math.floor(r() * 4) : Math.floor(r() * 256);
+      const h = hex(key);
+      if (r() < 0.3 && model.has(h)) {
+        expect(d.delete(key)).not.toBeNull();
+        model.delete(h);
+      } else if (!model.has(h)) {
+        d.insert(pent(key, i));
+        model.set(h, i);
+      } else expect(d.get(key)?.val).toBe(model.get(h)!);
+    }
+    expect(d.size).toBe(model.size);
+    for (const [h, val] of model) {
+      const key = new Uint8Array(h.length / 2);
+      for (let j = 0; j < key.length; j++) key[j] = parseInt(h.slice(2 * j, 2 * j + 2), 16);
+      expect(d.get(key)?.val).toBe(val);
+    }
   });
 });

@@ -161,10 +161,38 @@ export class ReplyWriter {
   }
 
   bulk(b: Uint8Array): void {
-    this.header(0x24, b.length);
-    this.ensure(b.length + 2);
-    this.buf.set(b, this.len);
-    this.len += b.length;
+    const n = b.length;
+    this.header(0x24, n);
+    this.ensure(n + 2);
+    const buf = this.buf;
+    if (n <= 32) {
+      // Short values: a loop beats a call into TypedArray.prototype.set.
+      let p = this.len;
+      for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+      this.len = p;
+    } else {
+      buf.set(b, this.len);
+      this.len += n;
+    }
+    this.crlf();
+  }
+
+  /**
+   * A bulk string of `src[off, off + len)`, without making a view of it first (views of packed
+   * storage cost more than the copy: LRANGE writes each element of a listpack this way).
+   */
+  bulkRange(src: Uint8Array, off: number, len: number): void {
+    this.header(0x24, len);
+    this.ensure(len + 2);
+    const buf = this.buf;
+    if (len <= 32) {
+      let p = this.len;
+      for (let i = off, end = off + len; i < end; i++) buf[p++] = src[i]!;
+      this.len = p;
+    } else {
+      buf.set(src.subarray(off, off + len), this.len);
+      this.len += len;
+    }
     this.crlf();
   }
 
