@@ -6,7 +6,8 @@
  *                        [--server-args="--appendonly yes --appendfsync always"]
  *
  * --tests adds tests to the default SET, GET, INCR, MSET; --only replaces them; --server-args
- * configures both servers the same way (e.g. AOF).
+ * configures both servers the same way (e.g. AOF). At the end, memory per entry for the same
+ * data on both servers (--no-memory skips it).
  *
  * Starts Kedis (`bun src/main.ts --port P --save ''`) and redis-server (`--save '' --appendonly
  * no`) on free loopback ports, then for each test (SET, GET, INCR, MSET and the extra tests) and
@@ -38,10 +39,12 @@ interface Options {
   out: string;
   /** Extra config for both servers, e.g. AOF settings (each server is configured the same). */
   serverArgs: string[];
+  /** Skip the memory-per-entry measurement. */
+  noMemory: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, tests: ["set", "get", "incr", "mset"], pipelines: [1, 16], clients: 50, seconds: 3, out: join(ROOT, "bench", "results.md"), serverArgs: [] };
+  const o: Options = { quick: false, tests: ["set", "get", "incr", "mset"], pipelines: [1, 16], clients: 50, seconds: 3, out: join(ROOT, "bench", "results.md"), serverArgs: [], noMemory: false };
   for (const a of argv) {
     const eq = a.indexOf("=");
     const [k, v] = eq < 0 ? [a, ""] : [a.slice(0, eq), a.slice(eq + 1)];
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]): Options {
     else if (k === "--clients") o.clients = Number(v);
     else if (k === "--seconds") o.seconds = Number(v);
     else if (k === "--out") o.out = v;
+    else if (k === "--no-memory") o.noMemory = true;
     else if (k === "--server-args") o.serverArgs = v.split(/\s+/).filter((w) => w !== "");
     else throw new Error(`unknown option ${a}`);
   }
@@ -187,6 +191,49 @@ function fmt(n: number, digits: number): string {
   return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
 }
 
+/** used_memory from INFO memory, after asking the server to collect garbage (MEMORY PURGE). */
+async function usedMemoryOf(port: number): Promise<number> {
+  await Bun.$`redis-cli -p ${port} MEMORY PURGE`.quiet();
+  const info = await Bun.$`redis-cli -p ${port} INFO memory`.text();
+  const m = /^used_memory:(\d+)/m.exec(info);
+  return m === null ? NaN : Number(m[1]);
+}
+
+/** Mass-insert RESP commands with redis-cli --pipe. */
+async function pipeIn(port: number, commands: string[][]): Promise<void> {
+  const body = commands.map((a) => `*${a.length}\r\n` + a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join("")).join("");
+  const p = Bun.spawn(["redis-cli", "-p", String(port), "--pipe"], { stdin: new TextEncoder().encode(body), stdout: "ignore", stderr: "ignore" });
+  await p.exited;
+}
+
+/**
+ * Memory per entry for the same data on both servers: used_memory growth (INFO memory, after
+ * MEMORY PURGE; Kedis reports its JS heap plus external buffers) divided by the entry count.
+ */
+async function memoryRows(servers: ServerProc[]): Promise<string[]> {
+  const datasets: { name: string; entries: number; commands: string[][] }[] = [
+    { name: "string keys (16-byte values)", entries: 100_000, commands: Array.from({ length: 100_000 }, (_, i) => ["SET", `key:${i}`, "v".repeat(16)]) },
+    {
+      name: "hash fields (10k hashes × 10)",
+      entries: 100_000,
+      commands: Array.from({ length: 10_000 }, (_, i) => ["HSET", `hash:${i}`, ...Array.from({ length: 10 }, (_, f) => [`field${f}`, `value${f}`]).flat()]),
+    },
+  ];
+  const out: string[] = [];
+  for (const d of datasets) {
+    const perEntry: number[] = [];
+    for (const s of servers) {
+      await Bun.$`redis-cli -p ${s.port} FLUSHALL`.quiet();
+      const before = await usedMemoryOf(s.port);
+      await pipeIn(s.port, d.commands);
+      const after = await usedMemoryOf(s.port);
+      perEntry.push((after - before) / d.entries);
+    }
+    out.push(`| ${d.name} | ${fmt(perEntry[0]!, 0)} | ${fmt(perEntry[1]!, 0)} | **${fmt(perEntry[0]! / perEntry[1]!, 2)}×** |`);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (Bun.which("redis-server") === null || Bun.which("redis-benchmark") === null) {
@@ -204,6 +251,7 @@ async function main(): Promise<void> {
 
   const lines: string[] = [];
   const rows: string[] = [];
+  let memRows: string[] = [];
   try {
     for (const test of o.tests) {
       const ok = (await supported(kedis, test)) && (await supported(redis, test));
@@ -227,6 +275,7 @@ async function main(): Promise<void> {
         console.error(row);
       }
     }
+    if (!o.noMemory) memRows = await memoryRows([kedis, redis]);
   } finally {
     await cleanup();
   }
@@ -245,6 +294,14 @@ async function main(): Promise<void> {
   lines.push("");
   lines.push("Ratios are Kedis ÷ Redis: CPU ratio lower is better (targets ≤ 1.5× at -P 1, ≤ 2.0× at -P 16), req/s ratio higher is better.");
   lines.push("");
+  if (memRows.length > 0) {
+    lines.push("Memory per entry (used_memory growth after MEMORY PURGE ÷ entries; Kedis counts its JS heap and external buffers):");
+    lines.push("");
+    lines.push("| data | Kedis bytes/entry | Redis bytes/entry | ratio |");
+    lines.push("|---|---:|---:|---:|");
+    lines.push(...memRows);
+    lines.push("");
+  }
   const md = lines.join("\n");
   console.log(md);
   writeFileSync(o.out, md);
