@@ -51,6 +51,11 @@ export class Differ {
     return out;
   }
 
+  /** Switch both connections to RESP2 or RESP3 (HELLO). */
+  async resp(version: 2 | 3): Promise<void> {
+    await this.both("HELLO", version);
+  }
+
   /** Flush both servers (between scenarios). */
   async reset(): Promise<void> {
     await this.both("FLUSHALL");

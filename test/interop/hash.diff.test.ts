@@ -23,16 +23,6 @@ afterAll(async () => {
   await d?.stop();
 });
 
-async function reset(x: Differ): Promise<void> {
-  x.kedis.server.ks.flushAll();
-  await x.r.call("FLUSHALL");
-}
-
-async function setResp(x: Differ, resp: 2 | 3): Promise<void> {
-  for (const c of x.kedis.server.clients.values()) c.resp = resp;
-  await x.r.call("HELLO", String(resp));
-}
-
 function kedisEncoding(x: Differ, key: string): string | null {
   const e = x.kedis.server.ks.dbs[0]!.lookup(latin1Encode(key));
   if (e === null || e.value instanceof Uint8Array) return null;
@@ -169,16 +159,16 @@ describe("hashes: byte-for-byte with redis-server 7.0", () => {
   test("scripted edge cases: every reply identical (RESP2 and RESP3)", async () => {
     if (d === null) return;
     for (const resp of [2, 3] as const) {
-      await reset(d);
-      await setResp(d, resp);
+      await d.reset();
+      await d.resp(resp);
       expect(await d.run(...SCRIPT)).toEqual([]);
     }
-    await setResp(d, 2);
+    await d.resp(2);
   });
 
   test("encodings convert where Redis converts (entries, field and value lengths, HINCRBY*, HSETNX)", async () => {
     if (d === null) return;
-    await reset(d);
+    await d.reset();
     const long = "x".repeat(17);
     const cases: [string, (string | number)[][]][] = [
       ["many", Array.from({ length: 9 }, (_, i) => ["HSET", "many", `f${i}`, "v"])],
@@ -204,7 +194,7 @@ describe("hashes: byte-for-byte with redis-server 7.0", () => {
     if (d === null) return;
     const keys = ["h1", "h2", "h3"];
     for (let seed = 1; seed <= 4; seed++) {
-      await reset(d);
+      await d.reset();
       const r = rng(seed);
       const field = (): string => (r() < 0.05 ? "F".repeat(17 + Math.floor(r() * 5)) : `f${Math.floor(r() * 14)}`);
       const value = (): string => (r() < 0.05 ? "V".repeat(17) : r() < 0.3 ? String(Math.floor(r() * 100) - 50) : `v${Math.floor(r() * 5)}`);

@@ -20,17 +20,6 @@ afterAll(async () => {
   await d?.stop();
 });
 
-async function reset(x: Differ): Promise<void> {
-  x.kedis.server.ks.flushAll();
-  await x.r.call("FLUSHALL");
-}
-
-/** Switch both connections' protocol (HELLO lives in another family: set Kedis's side in-process). */
-async function setResp(x: Differ, resp: 2 | 3): Promise<void> {
-  for (const c of x.kedis.server.clients.values()) c.resp = resp;
-  await x.r.call("HELLO", String(resp));
-}
-
 async function expectSame(x: Differ, cmds: (string | number)[][]): Promise<void> {
   const mismatches = await x.run(...cmds);
   expect(mismatches).toEqual([]);
@@ -214,17 +203,17 @@ describe("lists: byte-for-byte with redis-server 7.0", () => {
 
   test("scripted edge cases: every reply identical (RESP2 and RESP3)", async () => {
     if (d === null) return;
-    await reset(d);
+    await d.reset();
     await expectSame(d, E);
-    await reset(d);
-    await setResp(d, 3);
+    await d.reset();
+    await d.resp(3);
     await expectSame(d, E);
-    await setResp(d, 2);
+    await d.resp(2);
   });
 
   test("served blocking commands reply the same bytes as Redis (RESP2 and RESP3), FIFO included", async () => {
     if (d === null) return;
-    await reset(d);
+    await d.reset();
     const x = d;
     const blockedOnRedis = async (): Promise<number> => Number(/blocked_clients:(\d+)/.exec((await x.r.call("INFO", "clients")) as string)![1]);
     const scenarios: { block: string[][]; push: string[] }[] = [
@@ -264,14 +253,14 @@ describe("lists: byte-for-byte with redis-server 7.0", () => {
         expect(replies[0]).toEqual(replies[1]!);
       }
       expect(await x.run(["LRANGE", "q2", "0", "-1"], ["LRANGE", "m2", "0", "-1"], ["LRANGE", "d2", "0", "-1"], ["LRANGE", "s2", "0", "-1"], ["LRANGE", "w", "0", "-1"])).toEqual([]);
-      await reset(x);
+      await x.reset();
       await x.both("SET", "str", "x");
     }
   });
 
   test("lists spanning many chunks: LINSERT/LSET/LREM/LTRIM in the middle agree", async () => {
     if (d === null) return;
-    await reset(d);
+    await d.reset();
     const cmds: (string | number)[][] = [];
     for (let i = 0; i < 200; i++) cmds.push([i % 2 ? "RPUSH" : "LPUSH", "big", `e${i % 13}`, `v${i}`]);
     cmds.push(["LRANGE", "big", "0", "-1"]);
@@ -290,7 +279,7 @@ describe("lists: byte-for-byte with redis-server 7.0", () => {
   test("seeded random sequences over small and large lists agree reply by reply", async () => {
     if (d === null) return;
     for (let seed = 1; seed <= 4; seed++) {
-      await reset(d);
+      await d.reset();
       const r = rng(seed);
       const keys = ["k1", "k2", "k3"];
       const val = (): string => (r() < 0.1 ? "x".repeat(Math.floor(r() * 300)) : `v${Math.floor(r() * 8)}`);
