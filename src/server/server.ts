@@ -683,6 +683,10 @@ export class Server {
         this.flushPending();
         this.stats.netOutputBytes += bytes.length;
         this.aof.beforeReply(c, bytes);
+      } else if (bytes.length >= DIRECT_REPLY_MIN && c.pendingOut === null) {
+        // A large reply with nothing ahead of it: write it now rather than copy it to wait.
+        this.stats.netOutputBytes += bytes.length;
+        c.write(bytes);
       } else this.queueReply(c, bytes, c.pendingOut === pendingBefore ? pendingMark : 0);
     }
     if (c.flags & CF_CLOSE_AFTER_REPLY && c.pendingOut === null && c.queuedBytes === 0) c.close();
@@ -1212,6 +1216,9 @@ export class Server {
 }
 
 export * from "../store/notify.ts";
+
+/** Replies at least this large are written at once when nothing is pending for the client. */
+const DIRECT_REPLY_MIN = 64 * 1024;
 
 /** Wall time of one active-expiry slice before yielding to I/O. */
 const EXPIRE_SLICE_MS = 1;

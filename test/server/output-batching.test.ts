@@ -68,3 +68,17 @@ test("QUIT and protocol errors close the connection after the reply is written",
   expect(e.writes).toEqual(["-ERR Protocol error: invalid bulk length\r\n"]);
   expect(e.ended()).toBe(true);
 });
+
+test("a large reply with nothing queued ahead is written at once", async () => {
+  const big = recorder();
+  const v = "x".repeat(70000);
+  server.onData(big.c, frame("SET", "big", v));
+  server.onData(big.c, frame("GET", "big"));
+  // +OK is still waiting for the turn's end, so GET's reply waits behind it.
+  expect(big.writes).toEqual([]);
+  await turn();
+  expect(big.writes).toEqual([`+OK\r\n$70000\r\n${v}\r\n`]);
+  server.onData(big.c, frame("GET", "big"));
+  expect(big.writes.length).toBe(2);
+  expect(big.writes[1]).toBe(`$70000\r\n${v}\r\n`);
+});
