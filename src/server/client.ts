@@ -87,9 +87,9 @@ export class Client {
   /** When the output first passed the soft limit (for Redis's soft-limit seconds). */
   softLimitSince = 0;
   /**
-   * Output produced for this client while another client's input is processed (pub/sub
-   * fan-out, invalidations, wake-ups): written once at the end of that input event by
-   * `server.flushPending`, so a pipeline of N PUBLISH costs one write per subscriber.
+   * Output waiting for the end of the event-loop turn (`server.flushPending`): this client's own
+   * replies and what other clients' input produced for it (pub/sub fan-out, invalidations,
+   * wake-ups), in order, written at once: a pipeline of N PUBLISH costs one write per subscriber.
    */
   pendingOut: Uint8Array[] | null = null;
 
@@ -150,7 +150,7 @@ export class Client {
   /**
    * Like `send`, for bytes the caller hands over and never mutates (they may be shared by many
    * clients: one encoded pub/sub frame for every subscriber). Bytes for the client being served
-   * join its replies; others wait in `pendingOut` until the end of the current input event.
+   * join its replies; others wait in `pendingOut` until the end of the event-loop turn.
    */
   deliver(b: Uint8Array): void {
     if (this.server.current === this) {
@@ -197,7 +197,8 @@ export class Client {
       return;
     }
     this.softLimitSince = 0;
-    if (this.flags & CF_CLOSE_AFTER_REPLY) this.close();
+    // Replies still waiting for the end of the event-loop turn go out first (server.flushPending).
+    if (this.flags & CF_CLOSE_AFTER_REPLY && this.pendingOut === null) this.close();
   }
 
   /** Close after pending output is written. */
