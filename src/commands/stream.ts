@@ -282,13 +282,10 @@ function parseAddTrim(c: CommandContext, xadd: boolean): AddTrimArgs {
     if (xadd && opt.length === 1 && opt[0] === 0x2a) break;
     if (is(opt, "maxlen") && more > 0) {
       if (a.trim !== null) fail(ERR_MAXLEN_MINID);
-      approx = false;
+      // An optional `~` (approximate) or `=` (exact) operator before the threshold.
       const nx = argv[i + 1]!;
-      if (more >= 2 && nx.length === 1 && (nx[0] === 0x7e || nx[0] === 0x3d)) {
-        approx = nx[0] === 0x7e;
-        a.approxIdx = i + 1;
-        i++;
-      }
+      approx = more >= 2 && nx.length === 1 && nx[0] === 0x7e;
+      if (more >= 2 && nx.length === 1 && (nx[0] === 0x7e || nx[0] === 0x3d)) a.approxIdx = ++i;
       const n = intArg(argv[i + 1]!);
       if (n < 0) fail("ERR The MAXLEN argument must be >= 0.");
       i++;
@@ -296,13 +293,10 @@ function parseAddTrim(c: CommandContext, xadd: boolean): AddTrimArgs {
       a.trimArgIdx = i;
     } else if (is(opt, "minid") && more > 0) {
       if (a.trim !== null) fail(ERR_MAXLEN_MINID);
-      approx = false;
+      // An optional `~` (approximate) or `=` (exact) operator before the threshold.
       const nx = argv[i + 1]!;
-      if (more >= 2 && nx.length === 1 && (nx[0] === 0x7e || nx[0] === 0x3d)) {
-        approx = nx[0] === 0x7e;
-        a.approxIdx = i + 1;
-        i++;
-      }
+      approx = more >= 2 && nx.length === 1 && nx[0] === 0x7e;
+      if (more >= 2 && nx.length === 1 && (nx[0] === 0x7e || nx[0] === 0x3d)) a.approxIdx = ++i;
       const id = strictId(argv[i + 1]!);
       i++;
       a.trim = { strategy: "minid", maxlen: 0, minid: id, approx: false, limit: 0 };
